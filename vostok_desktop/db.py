@@ -1,0 +1,307 @@
+"""Engines, sessions, the two kinds of base (file and server) and the migrations runner.
+
+No engine is created at import: ``open_base`` does it explicitly.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from vostok_desktop import paths
+
+# A read on the GUI thread must never hang the window; long work runs on workers
+# and lifts the limit for its own transaction.
+GUI_STATEMENT_TIMEOUT_MS = 5000
+
+
+class BaseKind(enum.StrEnum):
+    FILE = "file"
+    SERVER = "server"
+
+
+class BaseError(Exception):
+    """A base cannot be opened; the message is for the user (Russian)."""
+
+
+class SchemaOutdatedError(BaseError):
+    def __init__(self, current: str | None, head: str) -> None:
+        super().__init__(
+            f"Схема базы устарела (версия {current or 'нет'}, программе нужна {head}). "
+            "Обновить её может администратор: «vostok db upgrade» или кнопка «Обновить» "
+            "при входе. До обновления программа работает только на чтение."
+        )
+        self.current = current
+        self.head = head
+
+
+class SchemaNewerError(BaseError):
+    def __init__(self, current: str | None) -> None:
+        super().__init__(
+            f"База создана более новой версией программы (схема {current}). "
+            "Обновите Vostok Desktop на этом компьютере."
+        )
+
+
+@dataclass(frozen=True)
+class BaseLocation:
+    """Where a base lives. A server URL never carries the password."""
+
+    kind: BaseKind
+    url: str
+
+    @classmethod
+    def parse(cls, path_or_url: str) -> BaseLocation:
+        value = path_or_url.strip()
+        if not value:
+            raise BaseError("Не указан путь к файловой базе или адрес сервера")
+        if "://" not in value:
+            return cls.file(Path(value))
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise BaseError(f"Адрес базы «{value}» не распознан: {exc}") from None
+        if url.get_backend_name() == "sqlite":
+            if not url.database:
+                raise BaseError("Для файловой базы нужен путь к файлу")
+            return cls.file(Path(url.database))
+        if url.get_backend_name() == "postgresql":
+            url = URL.create(
+                "postgresql+psycopg", username=url.username, host=url.host, port=url.port,
+                database=url.database, query=url.query,
+            )
+            return cls(BaseKind.SERVER, url.render_as_string(hide_password=False))
+        raise BaseError(
+            f"Вид базы «{url.get_backend_name()}» не поддерживается: нужен файл SQLite "
+            "или сервер PostgreSQL (postgresql://логин@сервер:порт/база)"
+        )
+
+    @classmethod
+    def file(cls, path: Path) -> BaseLocation:
+        return cls(BaseKind.FILE, f"sqlite:///{Path(path).expanduser().resolve()}")
+
+    @property
+    def sa_url(self) -> URL:
+        return make_url(self.url)
+
+    @property
+    def login(self) -> str | None:
+        return self.sa_url.username
+
+    @property
+    def file_path(self) -> Path | None:
+        return Path(self.sa_url.database) if self.kind is BaseKind.FILE else None
+
+    def display(self) -> str:
+        if self.kind is BaseKind.FILE:
+            return str(self.file_path)
+        u = self.sa_url
+        return f"{u.username}@{u.host}:{u.port or 5432}/{u.database}"
+
+
+@dataclass
+class OpenedBase:
+    """An open base: its engine and a session factory bound to it."""
+
+    location: BaseLocation
+    engine: Engine
+    sessions: sessionmaker[Session]
+    read_only: bool = False
+    schema: SchemaState | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None
+    head: str
+
+    @property
+    def is_current(self) -> bool:
+        return self.current == self.head
+
+    @property
+    def is_empty(self) -> bool:
+        return self.current is None
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(
+    location: BaseLocation,
+    password: str | None = None,
+    *,
+    read_only: bool = False,
+    statement_timeout_ms: int | None = GUI_STATEMENT_TIMEOUT_MS,
+) -> Engine:
+    if location.kind is BaseKind.FILE:
+        path = location.file_path
+        assert path is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(location.url)
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    options = []
+    if statement_timeout_ms:
+        options.append(f"-c statement_timeout={statement_timeout_ms}")
+    if read_only:
+        options.append("-c default_transaction_read_only=on")
+    url = location.sa_url.set(password=password) if password else location.sa_url
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={
+            "connect_timeout": 5,
+            "application_name": "vostok-desktop",
+            "options": " ".join(options),
+            # Generic plans reused for every search term hurt (shared/FINDINGS.md).
+            "prepare_threshold": None,
+        },
+    )
+
+
+def alembic_config() -> Config:
+    return Config(str(paths.db_dir() / "alembic.ini"))
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return SchemaState(current=current, head=head_revision())
+
+
+def upgrade_schema(engine: Engine) -> SchemaState:
+    """Bring the schema to the program's head revision in one transaction."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return schema_state(engine)
+
+
+def include_object_for_dialect(dialect_name: str) -> Callable[..., bool]:
+    """Skip objects the models create only on another dialect (e.g. trigram indexes)."""
+
+    def include_object(obj, _name, type_, _reflected, _compare_to) -> bool:  # noqa: ANN001
+        if type_ == "index":
+            ddl_if = getattr(obj, "_ddl_if", None)
+            if ddl_if is not None and ddl_if.dialect and ddl_if.dialect != dialect_name:
+                return False
+        return True
+
+    return include_object
+
+
+def describe_connection_error(exc: Exception) -> str:
+    """A user-facing reason for a failed connection."""
+    text_ = str(getattr(exc, "orig", exc) or exc).strip()
+    low = text_.lower()
+    if "password authentication failed" in low or "no password supplied" in low:
+        return "Сервер отклонил вход: неверный логин или пароль"
+    if "does not exist" in low and "database" in low:
+        return f"На сервере нет такой базы: {text_}"
+    if "connection refused" in low or "could not connect" in low or "timeout" in low:
+        return f"Сервер недоступен: {text_.splitlines()[0] if text_ else 'нет ответа'}"
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def check_connection(location: BaseLocation, password: str | None = None) -> str:
+    """Connect once and report what is there; raise BaseError with a reason if not."""
+    engine = make_engine(location, password)
+    try:
+        state = schema_state(engine)
+        with engine.connect() as connection:
+            version = connection.execute(text("select sqlite_version()" if engine.dialect.name == "sqlite" else "show server_version")).scalar()
+    except OperationalError as exc:
+        raise BaseError(describe_connection_error(exc)) from None
+    finally:
+        engine.dispose()
+    server = "SQLite" if location.kind is BaseKind.FILE else "PostgreSQL"
+    if state.is_empty:
+        schema = "база пуста, схема будет создана"
+    elif state.is_current:
+        schema = "схема актуальна"
+    else:
+        schema = f"схема {state.current}, программе нужна {state.head}"
+    return f"Соединение установлено: {server} {version}; {schema}"
+
+
+def open_base(
+    location: BaseLocation,
+    password: str | None = None,
+    *,
+    allow_upgrade: bool | None = None,
+) -> OpenedBase:
+    """Open a base, bringing its schema up to date where that is allowed.
+
+    A file base is upgraded automatically. A server base is upgraded only when
+    ``allow_upgrade`` is true (an administrator agreed); otherwise an outdated
+    server base opens read-only with a note saying why.
+    """
+    engine = make_engine(location, password)
+    try:
+        state = schema_state(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise BaseError(describe_connection_error(exc)) from None
+    notes: list[str] = []
+    read_only = False
+    if state.current is not None and not _known_revision(state.current):
+        engine.dispose()
+        raise SchemaNewerError(state.current)
+    if not state.is_current:
+        may_upgrade = location.kind is BaseKind.FILE or state.is_empty or allow_upgrade
+        if may_upgrade:
+            try:
+                state = upgrade_schema(engine)
+            except OperationalError as exc:
+                engine.dispose()
+                raise BaseError(
+                    f"Не удалось обновить схему базы: {describe_connection_error(exc)}"
+                ) from None
+        else:
+            notes.append(str(SchemaOutdatedError(state.current, state.head)))
+            engine.dispose()
+            engine = make_engine(location, password, read_only=True)
+            read_only = True
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return OpenedBase(location, engine, sessions, read_only, state, notes)
+
+
+def _known_revision(revision: str) -> bool:
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # noqa: BLE001 - alembic raises several kinds for unknown ids
+        return False

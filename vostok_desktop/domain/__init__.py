@@ -1,0 +1,33 @@
+"""Domain models and validators. Never imports Qt."""
+
+from vostok_desktop.domain.base import Base
+from vostok_desktop.domain.clients import (
+    Address,
+    AddressKind,
+    Client,
+    ClientDivision,
+    ClientGroup,
+    ClientStatus,
+    Contact,
+    Email,
+    Favourite,
+    Phone,
+    PhoneKind,
+    Responsibility,
+)
+from vostok_desktop.domain.extra import (
+    Attachment,
+    ChangeLog,
+    CustomField,
+    CustomFieldEntity,
+    CustomFieldType,
+    CustomValue,
+)
+from vostok_desktop.domain.org import Department, Direction, Employee, EmployeeRole
+
+__all__ = [
+    "Address", "AddressKind", "Attachment", "Base", "ChangeLog", "Client", "ClientDivision",
+    "ClientGroup", "ClientStatus", "Contact", "CustomField", "CustomFieldEntity",
+    "CustomFieldType", "CustomValue", "Department", "Direction", "Email", "Employee",
+    "EmployeeRole", "Favourite", "Phone", "PhoneKind", "Responsibility",
+]
