@@ -24,10 +24,12 @@ from vostok_desktop.domain.extra import (
     CustomValue,
 )
 from vostok_desktop.domain.org import Department, Direction, Employee, EmployeeRole
+from vostok_desktop.domain.telephony import Call, CallDirection, CallEvent, CallEventKind
 
 __all__ = [
     "Address", "AddressKind", "Attachment", "Base", "ChangeLog", "Client", "ClientDivision",
     "ClientGroup", "ClientStatus", "Contact", "CustomField", "CustomFieldEntity",
     "CustomFieldType", "CustomValue", "Department", "Direction", "Email", "Employee",
     "EmployeeRole", "Favourite", "Phone", "PhoneKind", "Responsibility",
+    "Call", "CallDirection", "CallEvent", "CallEventKind",
 ]

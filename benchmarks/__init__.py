@@ -1,0 +1,1 @@
+"""Reproducible performance runs on generated data (see README «Производительность»)."""

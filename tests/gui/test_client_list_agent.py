@@ -1,0 +1,314 @@
+"""The «Список клиентов» agent driven like a user: keyboard search, Enter, Ctrl+D, Del and
+Ctrl+Z, header sorting, column layout persistence, colours, export — on both dialects."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from PySide6.QtCore import QEvent, Qt, QThreadPool
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from vostok_desktop.domain import Client, ClientStatus, Contact, Employee
+from vostok_desktop.gui.agents.client_list import ClientListAgent
+from vostok_desktop.gui.agents.contact_list import ContactListAgent
+from vostok_desktop.gui.app import build_main_window
+from vostok_desktop.gui.cards.base import CardWidget
+from vostok_desktop.gui.filter_dialogs import FilterBuilderDialog
+from vostok_desktop.gui.models.keyset_model import BoundSource, KeysetTableModel, Roles
+from vostok_desktop.services import client_search as cs
+from vostok_desktop.services.list_filters import Condition, FilterGroup, Operator
+from vostok_desktop.settings import Settings
+
+
+class FakeCard(CardWidget):
+    kind = "client"
+    opened: list[int | None] = []
+
+    def __init__(self, entity_id: int | None) -> None:
+        super().__init__(entity_id)
+        FakeCard.opened.append(entity_id)
+
+    def title(self) -> str:
+        return f"клиент {self.entity_id}"
+
+
+@pytest.fixture
+def window(qtbot, demo_base):
+    win = build_main_window(demo_base, Settings())
+    qtbot.addWidget(win)
+    FakeCard.opened = []
+    win.context.cards.register_kind("client", FakeCard)
+    if win.context.employee_id is None:
+        # On the test server the login role is not an employee: act as the first one.
+        with demo_base.sessions() as session:
+            win.context.employee_id = session.scalars(select(Employee.id)
+                                                      .order_by(Employee.id)).first()
+        for agent in (win.findChild(ClientListAgent), win.findChild(ContactListAgent)):
+            agent.apply_query()
+    for agent in (win.findChild(ClientListAgent), win.findChild(ContactListAgent)):
+        assert agent.model.wait_for_count()
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    yield win
+    win.context.cards.close_all()
+
+
+def type_text(widget, text: str) -> None:  # noqa: ANN001
+    """Type like a keyboard (QTest's keyClicks handles only ASCII, not Cyrillic)."""
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, ord(ch.upper()),
+                                                     Qt.KeyboardModifier.NoModifier, ch))
+
+
+def _agent(win) -> ClientListAgent:  # noqa: ANN001
+    agent = win.findChild(ClientListAgent)
+    assert agent is not None
+    return agent
+
+
+def _visible_names(agent: ClientListAgent) -> list[str]:
+    return [agent.model.row(n)["_key"][0] for n in range(agent.model.rowCount())]
+
+
+def test_keyboard_search_then_enter_opens_the_card(qtbot, window, demo_base) -> None:
+    agent = _agent(window)
+    with demo_base.sessions() as session:
+        name = session.scalars(select(Client.short_name).order_by(Client.id).offset(11)
+                               .limit(1)).one()
+    word = max(name.replace('"', " ").split(), key=len)
+    term = word[:3].upper()
+    qtbot.keyClick(agent.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is agent.search_edit
+    type_text(agent.search_edit, term)
+    assert agent.pending_search()
+    qtbot.waitUntil(lambda: not agent.pending_search(), timeout=3000)
+    names = _visible_names(agent)
+    assert names and all(term.lower() in n for n in names)
+    first_id = agent.model.row_id(0)
+    qtbot.keyClick(agent.search_edit, Qt.Key.Key_Return)
+    assert FakeCard.opened == [first_id]
+    # Down from the search into the list, Enter on the second row.
+    if agent.model.rowCount() > 1:
+        agent.search_edit.setFocus()
+        qtbot.keyClick(agent.search_edit, Qt.Key.Key_Down)
+        assert QApplication.focusWidget() is agent.view
+        qtbot.keyClick(agent.view, Qt.Key.Key_Down)
+        qtbot.keyClick(agent.view, Qt.Key.Key_Return)
+        assert FakeCard.opened[-1] == agent.model.row_id(1)
+
+
+def test_unregistered_card_kind_is_a_message_not_a_crash(window) -> None:
+    agent = _agent(window)
+    assert agent.open_card("no_such_kind", 1) is False
+    assert "Карточки" in agent.status_label.text()
+
+
+def test_ctrl_d_toggles_the_star_and_del_ctrl_z(qtbot, window) -> None:
+    agent = _agent(window)
+    agent.view.setFocus()
+    agent.select_row(2)
+    client_id = agent.model.row_id(2)
+    star = agent.model.index(2, 0)
+    assert agent.model.data(star) == ""
+    qtbot.keyClick(agent.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert agent.model.data(star) == "★"
+    assert agent.model.data(star, Roles.FAVOURITE) is True
+    qtbot.keyClick(agent.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert agent.model.data(star, Roles.FAVOURITE) is False
+
+    assert agent.model.wait_for_count()
+    count = agent.model.rowCount()
+    qtbot.keyClick(agent.view, Qt.Key.Key_Delete)
+    assert agent.model.wait_for_count()
+    assert agent.model.rowCount() == count - 1
+    assert client_id not in [agent.model.row_id(n) for n in range(5)]
+    qtbot.keyClick(agent.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert agent.model.wait_for_count()
+    assert agent.model.rowCount() == count
+    assert agent.model.row_id(2) == client_id
+
+
+def test_presets_header_sort_and_colours(qtbot, window, demo_base) -> None:
+    agent = _agent(window)
+    agent.preset_box.setCurrentIndex(agent.preset_box.findData("disconnected"))
+    agent.preset_box.activated.emit(agent.preset_box.currentIndex())
+    assert agent.model.rowCount() > 0
+    row0 = agent.model.row(0)
+    assert row0["status"] is ClientStatus.DISCONNECTED
+    colour = agent.model.data(agent.model.index(0, 1), Qt.ItemDataRole.BackgroundRole)
+    assert colour is not None and colour.name() == "#e4e4e4"
+    # Sort by INN descending through the header.
+    header = agent.view.horizontalHeader()
+    header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+    inns = [agent.model.row(n)["inn"] or "" for n in range(agent.model.rowCount())]
+    assert inns == sorted(inns, reverse=True)
+    # A column without an index does not sort: the indicator goes back.
+    header.setSortIndicator(5, Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == 2
+    # Region preset fills the value box.
+    agent.preset_box.setCurrentIndex(agent.preset_box.findData("region"))
+    agent.preset_box.activated.emit(agent.preset_box.currentIndex())
+    assert agent.value_box.isVisible() and agent.value_box.count() > 0
+    region = agent.value_box.currentData()
+    assert all(agent.model.row(n)["region"] == region for n in range(agent.model.rowCount()))
+
+
+def test_user_filter_builder(qtbot, window) -> None:
+    agent = _agent(window)
+    dialog = FilterBuilderDialog(agent.filter_fields, None, {}, agent)
+    qtbot.addWidget(dialog)
+    row = dialog.editor.rows[0]
+    row.field_box.setCurrentIndex(row.field_box.findData("status"))
+    row.value_widget.setCurrentIndex(row.value_widget.findData("served"))
+    second = dialog.editor.add_row()
+    second.field_box.setCurrentIndex(second.field_box.findData("inn"))
+    second.op_box.setCurrentIndex(second.op_box.findData("starts"))
+    second.value_widget.setText("54")
+    dialog.save_current("Обслуживаемые 54")
+    group = dialog.result_filter()
+    assert group == FilterGroup((Condition("status", Operator.EQ, "served"),
+                                 Condition("inn", Operator.STARTS, "54")))
+    agent.store_saved_filters(dialog.saved)
+    agent.set_user_filter(group, "Обслуживаемые 54")
+    assert "Обслуживаемые 54" in agent.filter_label.text()
+    rows = [agent.model.row(n) for n in range(agent.model.rowCount())]
+    assert rows and all(r["status"] is ClientStatus.SERVED and r["inn"].startswith("54")
+                        for r in rows)
+    assert "Обслуживаемые 54" in agent.saved_filters()
+
+
+def test_column_layout_persists_across_agents(qtbot, window) -> None:
+    agent = _agent(window)
+    agent.set_column_visible(3, True)  # КПП
+    agent.view.setColumnWidth(1, 333)
+    agent.view.horizontalHeader().moveSection(2, 5)
+    agent.view.horizontalHeader().setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+    agent.save_layout()
+    second = ClientListAgent(window.context)
+    qtbot.addWidget(second)
+    assert not second.view.isColumnHidden(3)
+    assert second.view.columnWidth(1) == 333
+    assert second.view.horizontalHeader().visualIndex(2) == 5
+    assert second.build_query().sort is cs.ClientSort.INN and second.build_query().descending
+    # The second agent's private actions work too.
+    second.view.setFocus()
+    second.select_row(0)
+    assert second.current_id() == second.model.row_id(0)
+
+
+def test_contacts_of_selected_clients(qtbot, window, demo_base) -> None:
+    agent = _agent(window)
+    contacts = window.findChild(ContactListAgent)
+    agent.view.setFocus()
+    agent.select_row(0)
+    agent.view.selectionModel().select(
+        agent.model.index(1, 1), agent.view.selectionModel().SelectionFlag.Select
+        | agent.view.selectionModel().SelectionFlag.Rows)
+    ids = agent.selected_ids()
+    assert len(ids) == 2
+    with qtbot.waitSignal(agent.contacts_requested):
+        qtbot.keyClick(agent.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    with demo_base.sessions() as session:
+        expected = set(session.scalars(select(Contact.id).where(Contact.client_id.in_(ids))))
+    shown = {contacts.model.row_id(n) for n in range(contacts.model.rowCount())}
+    assert shown == expected
+
+
+def test_export_selection_to_excel(qtbot, window, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    agent = _agent(window)
+    agent.select_row(0)
+    assert agent.model.wait_for_count()
+    out = agent.export_excel(str(tmp_path / "clients"))
+    book = load_workbook(out)
+    sheet = book.active
+    assert sheet["B1"].value == "Наименование" and sheet["B1"].font.b
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.max_row == agent.model.rowCount() + 1  # one row selected: the whole list
+
+
+def test_model_jumps_anywhere_like_plain_order(qtbot, demo_base) -> None:
+    """Small blocks so the 300 demo clients need anchors; random jumps = plain order."""
+    search = cs.ClientSearch(demo_base)
+    query = cs.ClientQuery()
+    model = KeysetTableModel([], block_size=16)
+    model.set_source(BoundSource(search, query))
+    assert model.wait_for_count()
+    with demo_base.engine.connect() as conn:
+        plain = list(conn.scalars(select(Client.id).where(*cs.where_clauses(query))
+                                  .order_by(Client.search_name, Client.id)))
+    assert model.rowCount() == len(plain)
+    far = len(plain) - 1
+    assert model.row_id(far) is None  # the anchors are read on a worker meanwhile
+    qtbot.waitUntil(lambda: model.row_id(far) is not None, timeout=5000)
+    rnd = random.Random(5)
+    for n in [len(plain) - 1, 0, *rnd.sample(range(len(plain)), 40)]:
+        assert model.row_id(n) == plain[n]
+    model.prefetch_now()
+    assert model.row(len(plain)) is None
+
+
+def test_first_page_paints_before_the_count(qtbot, demo_base) -> None:
+    """A full first block shows at once; the exact count arrives from a worker thread."""
+    search = cs.ClientSearch(demo_base)
+    model = KeysetTableModel([], block_size=16)
+    changes: list[tuple[int, bool]] = []
+    model.count_changed.connect(lambda: changes.append((model.rowCount(), model.count_exact)))
+    model.set_source(BoundSource(search, cs.ClientQuery()))
+    assert model.rowCount() == 16 and not model.count_exact
+    qtbot.waitUntil(lambda: model.count_exact, timeout=5000)
+    total = search.count(cs.ClientQuery())
+    assert changes == [(16, False), (total, True)]
+    # A short result is its own count: no worker needed.
+    client_id = model.row_id(3)
+    model.set_source(BoundSource(search, cs.ClientQuery(client_ids=(client_id,))))
+    assert model.count_exact and model.rowCount() == 1
+    # A stale count (the query changed meanwhile) is ignored.
+    model.set_source(BoundSource(search, cs.ClientQuery()))
+    model.set_source(BoundSource(search, cs.ClientQuery(client_ids=(client_id,))))
+    QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(20)
+    assert model.rowCount() == 1
+    assert search.count(cs.ClientQuery(), 10) == 11
+
+
+def test_colour_rules_editor(qtbot, window) -> None:
+    from vostok_desktop.gui.filter_dialogs import ColourRulesDialog
+    from vostok_desktop.services.list_filters import default_client_colour_rules
+
+    agent = _agent(window)
+    dialog = ColourRulesDialog(agent.filter_fields, agent.colour_rules(),
+                               default_client_colour_rules, agent)
+    qtbot.addWidget(dialog)
+    dialog._add()
+    dialog.name_edit.setText("Москва")
+    row = dialog.editor.rows[0]
+    row.field_box.setCurrentIndex(row.field_box.findData("region"))
+    row.value_widget.setText("Москва")
+    dialog._set_colour("#ffeeaa")
+    dialog._accept()
+    agent.set_colour_rules(dialog.rules)
+    assert dialog.rules[-1].name == "Москва" and dialog.rules[-1].colour == "#ffeeaa"
+    agent.preset_box.setCurrentIndex(agent.preset_box.findData("region"))
+    agent.preset_box.activated.emit(agent.preset_box.currentIndex())
+    moscow = agent.value_box.findData("Москва")
+    if moscow >= 0:
+        agent.value_box.setCurrentIndex(moscow)
+        agent.apply_query()
+        rows = [n for n in range(agent.model.rowCount())
+                if agent.model.row(n)["status"] is ClientStatus.SERVED]
+        if rows:
+            brush = agent.model.data(agent.model.index(rows[0], 1),
+                                     Qt.ItemDataRole.BackgroundRole)
+            assert brush.name() == "#ffeeaa"
+    # The rules persist for the next agent of this user.
+    second = ClientListAgent(window.context)
+    qtbot.addWidget(second)
+    assert second.colour_rules() == dialog.rules

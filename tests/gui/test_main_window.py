@@ -1,0 +1,63 @@
+"""The main window: agents as docks, tabs, layout kept between runs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDockWidget
+
+from vostok_desktop.gui.app import build_main_window
+from vostok_desktop.gui.cards.base import CardWidget
+from vostok_desktop.settings import Settings
+
+
+class NoteCard(CardWidget):
+    kind = "note"
+
+    def title(self) -> str:
+        return f"Заметка {self.entity_id}"
+
+
+def _window(qtbot, base):
+    window = build_main_window(base, Settings())
+    qtbot.addWidget(window)
+    window.context.cards.register_kind("note", NoteCard)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+def test_agents_are_docks_with_stable_names(qtbot, demo_base) -> None:
+    window = _window(qtbot, demo_base)
+    names = {d.objectName() for d in window.findChildren(QDockWidget)}
+    assert {"client_list_agent", "contact_list_agent"} <= names
+    # A file base works as the demo administrator; a server base as the login role.
+    expected = "Администратор системы" if demo_base.dialect == "sqlite" else "vostok_super"
+    assert expected in window.user_label.text()
+    assert window.context.is_admin
+
+
+def test_opening_an_open_card_focuses_its_tab_and_ctrl_w_closes(qtbot, demo_base) -> None:
+    window = _window(qtbot, demo_base)
+    cards = window.context.cards
+    first = cards.open("note", 1)
+    cards.open("note", 2)
+    assert cards.open("note", 1) is first
+    assert window.tabs.count() == 2 and window.tabs.currentWidget() is first
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 1
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.count() == 1
+
+
+def test_closed_agent_stays_closed_after_restart_and_comes_back(qtbot, demo_base) -> None:
+    window = _window(qtbot, demo_base)
+    window.docks["contact_list_agent"].close()
+    window.resize(790, 580)  # inside the 800x600 offscreen screen
+    window.close()
+    again = _window(qtbot, demo_base)
+    assert again.docks["contact_list_agent"].isHidden()
+    assert again.width() == 790
+    again.context.actions.trigger("window.contact_list")
+    assert not again.docks["contact_list_agent"].isHidden()

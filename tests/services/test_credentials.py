@@ -1,0 +1,68 @@
+"""Server passwords go to the keyring and never into the settings file."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from vostok_desktop.db import BaseLocation
+from vostok_desktop.services import credentials
+from vostok_desktop.settings import Settings
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend that keeps secrets in memory (for tests)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_password_round_trip_through_keyring_not_settings(memory_keyring) -> None:
+    location = BaseLocation.parse("postgresql://petrova@db.office/ric")
+    settings = Settings()
+    settings.add_base("Офис", location)
+    settings.save()
+    assert credentials.save_password(location.url, "petrova", "s3cret-пароль")
+    assert credentials.load_password(location.url, "petrova") == "s3cret-пароль"
+    assert "s3cret" not in Settings.path().read_text(encoding="utf-8")
+    # Each employee has their own login: another login has no password stored.
+    assert credentials.load_password(location.url, "ivanov") is None
+
+
+def test_without_keyring_backend_we_say_why_and_store_nothing(no_keyring) -> None:
+    status = credentials.keyring_status()
+    assert not status.available
+    assert "спрашиваться при каждом входе" in status.reason
+    assert credentials.save_password("postgresql+psycopg://a@h/db", "a", "x") is False
+    assert credentials.load_password("postgresql+psycopg://a@h/db", "a") is None

@@ -1,0 +1,203 @@
+"""The one action registry: every command and shortcut of the program comes from here.
+
+Menus, toolbars, context menus and the «Горячие клавиши» page are built from it;
+no shortcut is defined anywhere else. Defaults live in ONE table below; the user's
+overrides in QSettings; a conflicting shortcut is refused when set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+# Scopes: "window" shortcuts work everywhere in the main window; others only while
+# focus is inside that widget (an agent's list, a card). Two actions conflict when
+# they share a key and a scope, or when either is window-wide.
+WINDOW = "window"
+
+DEFAULT_SHORTCUTS: dict[str, str] = {
+    "app.quit": "Ctrl+Q",
+    "app.connect": "Ctrl+Shift+O",
+    "app.shortcuts": "",
+    "app.about": "",
+    "tab.close": "Ctrl+W",
+    "tab.next": "Ctrl+Tab",
+    "tab.previous": "Ctrl+Shift+Tab",
+    "window.client_list": "Ctrl+1",
+    "window.contact_list": "Ctrl+2",
+    "window.reset_layout": "",
+    "card.save": "Ctrl+S",
+    "card.reload": "F5",
+    "clients.quick_search": "Ctrl+F",
+    "clients.open": "Return",
+    "clients.new": "Ins",
+    "clients.mark_deleted": "Del",
+    "clients.undo_mark_deleted": "Ctrl+Z",
+    "clients.toggle_favourite": "Ctrl+D",
+    "clients.export_excel": "Ctrl+E",
+    "clients.filter_builder": "Ctrl+Shift+F",
+    "clients.colour_rules": "",
+    "clients.set_responsible": "",
+    "clients.open_contacts": "Ctrl+K",
+    "contacts.quick_search": "Ctrl+F",
+    "contacts.open": "Return",
+    "contacts.open_client": "Ctrl+Return",
+    "contacts.toggle_favourite": "Ctrl+D",
+    "contacts.write_email": "Ctrl+M",
+    "contacts.stop_list": "",
+    "contacts.export_excel": "Ctrl+E",
+    "telephony.current_call": "Alt+T",
+    "telephony.simulate_call": "",
+    "telephony.call_log": "",
+    "telephony.settings": "",
+    "telephony.transfer": "",
+    "telephony.call_back": "",
+}
+
+
+class ShortcutConflict(ValueError):
+    def __init__(self, sequence: str, other_id: str, other_text: str) -> None:
+        super().__init__(f"Сочетание {sequence} уже назначено команде «{other_text}»")
+        self.other_id = other_id
+
+
+@dataclass
+class ActionEntry:
+    id: str
+    text: str
+    scope: str
+    action: QAction
+    enabled_when: Callable[[], bool] | None = None
+    category: str = ""
+    widgets: list[QWidget] = field(default_factory=list)
+
+
+class ActionRegistry(QObject):
+    shortcuts_changed = Signal()
+
+    SETTINGS_GROUP = "shortcuts/v1"
+
+    def __init__(self, settings: QSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._entries: dict[str, ActionEntry] = {}
+
+    # -- registration ------------------------------------------------------------
+    def register(
+        self,
+        action_id: str,
+        text: str,
+        handler: Callable[[], object] | None = None,
+        *,
+        category: str = "",
+        scope: str = WINDOW,
+        icon: QStyle.StandardPixmap | QIcon | None = None,
+        enabled_when: Callable[[], bool] | None = None,
+        checkable: bool = False,
+        parent: QObject | None = None,
+    ) -> QAction:
+        if action_id in self._entries:
+            raise ValueError(f"action {action_id} registered twice")
+        if action_id not in DEFAULT_SHORTCUTS:
+            raise KeyError(f"action {action_id} has no row in DEFAULT_SHORTCUTS")
+        action = QAction(text, parent or self)
+        action.setObjectName(action_id)
+        action.setCheckable(checkable)
+        if isinstance(icon, QStyle.StandardPixmap):
+            from PySide6.QtWidgets import QApplication
+
+            action.setIcon(QApplication.style().standardIcon(icon))
+        elif isinstance(icon, QIcon):
+            action.setIcon(icon)
+        action.setShortcutContext(
+            Qt.ShortcutContext.WindowShortcut
+            if scope == WINDOW
+            else Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        if handler is not None:
+            action.triggered.connect(lambda _checked=False: handler())
+        self._entries[action_id] = ActionEntry(action_id, text, scope, action, enabled_when,
+                                               category)
+        action.setShortcut(QKeySequence(self.shortcut(action_id)))
+        self._update_tooltip(action_id)
+        return action
+
+    def attach(self, action_id: str, widget: QWidget) -> None:
+        """Make a scoped action live inside ``widget`` (its shortcut works there)."""
+        entry = self._entries[action_id]
+        widget.addAction(entry.action)
+        entry.widgets.append(widget)
+
+    # -- look-up ----------------------------------------------------------------
+    def action(self, action_id: str) -> QAction:
+        return self._entries[action_id].action
+
+    def entries(self) -> list[ActionEntry]:
+        return list(self._entries.values())
+
+    def __contains__(self, action_id: str) -> bool:
+        return action_id in self._entries
+
+    def trigger(self, action_id: str) -> None:
+        action = self.action(action_id)
+        if action.isEnabled():
+            action.trigger()
+
+    # -- shortcuts ----------------------------------------------------------------
+    def default_shortcut(self, action_id: str) -> str:
+        return DEFAULT_SHORTCUTS[action_id]
+
+    def shortcut(self, action_id: str) -> str:
+        key = f"{self.SETTINGS_GROUP}/{action_id}"
+        value = self._settings.value(key)
+        return str(value) if value is not None else self.default_shortcut(action_id)
+
+    def find_conflict(self, action_id: str, sequence: str) -> ActionEntry | None:
+        if not sequence:
+            return None
+        wanted = QKeySequence(sequence).toString(QKeySequence.SequenceFormat.PortableText)
+        scope = self._entries[action_id].scope if action_id in self._entries else WINDOW
+        for other in self._entries.values():
+            if other.id == action_id:
+                continue
+            current = QKeySequence(self.shortcut(other.id)).toString(
+                QKeySequence.SequenceFormat.PortableText
+            )
+            if current and current == wanted and (
+                other.scope == scope or WINDOW in (other.scope, scope)
+            ):
+                return other
+        return None
+
+    def set_shortcut(self, action_id: str, sequence: str) -> None:
+        """Change a shortcut; a key taken by another command in reach is refused."""
+        sequence = QKeySequence(sequence).toString(QKeySequence.SequenceFormat.PortableText)
+        conflict = self.find_conflict(action_id, sequence)
+        if conflict is not None:
+            raise ShortcutConflict(sequence, conflict.id, conflict.text)
+        key = f"{self.SETTINGS_GROUP}/{action_id}"
+        if sequence == self.default_shortcut(action_id):
+            self._settings.remove(key)
+        else:
+            self._settings.setValue(key, sequence)
+        self._entries[action_id].action.setShortcut(QKeySequence(sequence))
+        self._update_tooltip(action_id)
+        self.shortcuts_changed.emit()
+
+    def reset_shortcut(self, action_id: str) -> None:
+        self.set_shortcut(action_id, self.default_shortcut(action_id))
+
+    # -- enabled state ------------------------------------------------------------
+    def refresh_enabled(self) -> None:
+        for entry in self._entries.values():
+            if entry.enabled_when is not None:
+                entry.action.setEnabled(bool(entry.enabled_when()))
+
+    def _update_tooltip(self, action_id: str) -> None:
+        entry = self._entries[action_id]
+        seq = entry.action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        entry.action.setToolTip(f"{entry.text} ({seq})" if seq else entry.text)

@@ -1,0 +1,195 @@
+"""Start of the GUI: choose and open a base, build the main window, take screenshots."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
+
+from vostok_desktop import APP_NAME, paths
+from vostok_desktop.db import (
+    BaseError,
+    BaseKind,
+    BaseLocation,
+    OpenedBase,
+    open_base,
+    upgrade_schema,
+)
+from vostok_desktop.gui.actions import ActionRegistry
+from vostok_desktop.gui.cards.manager import CardManager
+from vostok_desktop.gui.context import AppContext, ChangeBus
+from vostok_desktop.gui.main_window import MainWindow
+from vostok_desktop.services.startup import choose_start_location, current_employee
+from vostok_desktop.settings import Settings
+
+
+def ensure_application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName(APP_NAME)
+        app.setOrganizationName("Vostok")
+    return app  # type: ignore[return-value]
+
+
+def ui_state_settings() -> QSettings:
+    """Window, dock and column layouts of this user (not in the base, not in the registry)."""
+    return QSettings(str(paths.config_dir() / "ui-state.ini"), QSettings.Format.IniFormat)
+
+
+def build_main_window(base: OpenedBase, settings: Settings, *, telephony: bool = True,
+                      pbx: str | None = None, extension: str | None = None) -> MainWindow:
+    employee = current_employee(base, settings)
+    qsettings = ui_state_settings()
+    tabs = QTabWidget()
+    cards = CardManager(tabs)
+    actions = ActionRegistry(qsettings)
+    context = AppContext(base, employee.id, employee.full_name, employee.is_admin, settings,
+                         qsettings, actions, cards, ChangeBus())
+    register_cards(context)
+    window = MainWindow(context, tabs)
+    if telephony:
+        from vostok_desktop.gui.telephony import install_telephony
+
+        install_telephony(window, pbx=pbx, extension=extension)
+    actions.refresh_enabled()
+    return window
+
+
+def register_cards(context: AppContext) -> None:
+    """Card kinds known to the card manager; each card module registers lazily."""
+    try:
+        from vostok_desktop.gui.cards.registry import register_card_kinds
+    except ImportError:
+        return
+    register_card_kinds(context)
+
+
+def open_location(location: BaseLocation, settings: Settings,
+                  parent: QWidget | None = None) -> OpenedBase | None:
+    """Open a base interactively: ask the password if the keyring has none, offer an
+    administrator the schema upgrade."""
+    password = None
+    if location.kind is BaseKind.SERVER:
+        from vostok_desktop.gui.connection_dialog import obtain_password
+
+        password = obtain_password(location, parent)
+        if password is None:
+            return None
+    try:
+        base = open_base(location, password)
+    except BaseError as exc:
+        QMessageBox.critical(parent, "Не удалось открыть базу", str(exc))
+        return None
+    if base.read_only:
+        employee = current_employee(base, settings)
+        if employee.is_admin and QMessageBox.question(
+            parent, "Обновление схемы базы",
+            base.notes[0] + "\n\nВы администратор. Обновить схему сейчас?",
+        ) == QMessageBox.StandardButton.Yes:
+            base.close()
+            base = open_base(location, password, allow_upgrade=True)
+        else:
+            QMessageBox.information(parent, "База только для чтения", base.notes[0])
+    return base
+
+
+def create_demo_base_with_progress() -> bool:
+    """First start: build the demo base on a worker while a progress dialog shows."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QProgressDialog
+
+    from vostok_desktop.gui.operations import BackgroundOperation
+    from vostok_desktop.services.startup import create_demo_base
+
+    dialog = QProgressDialog("Создаётся демонстрационная база…", "", 0, 100)
+    dialog.setWindowTitle("Vostok Desktop — первый запуск")
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(0)
+    loop = QEventLoop()
+    errors: list[str] = []
+    operation = BackgroundOperation(
+        lambda state: create_demo_base(paths.demo_base_path(), progress=state.progress)
+    )
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        dialog.setLabelText(f"Создаётся демонстрационная база: {stage.lower()}…")
+        dialog.setValue(int(100 * done / total) if total else 0)
+
+    operation.progress.connect(on_progress)
+    operation.finished.connect(lambda _r: loop.quit())
+    operation.failed.connect(lambda message: (errors.append(message), loop.quit()))
+    dialog.show()
+    operation.start()
+    loop.exec()
+    dialog.close()
+    if errors:
+        QMessageBox.critical(None, "Демонстрационная база не создана", errors[0])
+        return False
+    return True
+
+
+def run_gui(base_arg: str | None, pbx: str | None = None, extension: str | None = None) -> int:
+    app = ensure_application()
+    settings = Settings.load()
+    if not base_arg and not settings.known_bases and not paths.demo_base_path().exists():
+        create_demo_base_with_progress()
+    try:
+        location = choose_start_location(settings, base_arg)
+    except BaseError as exc:
+        QMessageBox.critical(None, "Неверный адрес базы", str(exc))
+        location = None
+    base = open_location(location, settings) if location else None
+    while base is None:
+        from vostok_desktop.gui.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(settings)
+        if not dialog.exec() or dialog.chosen is None:
+            return 0
+        base = open_location(dialog.chosen.location, settings)
+        if base is not None:
+            settings.last_base_id = dialog.chosen.id
+            settings.save()
+    window = build_main_window(base, settings, pbx=pbx, extension=extension)
+    window.show()
+    code = app.exec()
+    base.close()
+    return code
+
+
+def take_screenshot(output: Path, base_arg: str | None, size: tuple[int, int],
+                    open_cards: list[tuple[str, int]] | None = None) -> int:
+    """Build the main window on the demo base (or --base), render it, save a PNG."""
+    app = ensure_application()
+    settings = Settings.load()
+    location = choose_start_location(settings, base_arg)
+    if location is None:
+        raise BaseError("Нет базы для снимка: укажите --base")
+    password = None
+    if location.kind is BaseKind.SERVER:
+        from vostok_desktop.services.credentials import load_password
+
+        password = load_password(location.url, location.login or "")
+    base = open_base(location, password)
+    try:
+        window = build_main_window(base, settings)
+        window.resize(*size)
+        window.show()
+        for kind, entity_id in open_cards or []:
+            window.context.cards.open(kind, entity_id)
+        for _ in range(5):
+            app.processEvents()
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(output), "PNG"):
+            raise OSError(f"Не удалось записать снимок в {output}")
+        window.context.cards.close_all()
+        window.close()
+        app.processEvents()
+    finally:
+        base.close()
+    return 0
+
+
+__all__ = ["build_main_window", "run_gui", "take_screenshot", "upgrade_schema"]

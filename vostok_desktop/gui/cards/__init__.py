@@ -1,0 +1,1 @@
+"""Cards and documents that open as tabs in the central area."""

@@ -1,0 +1,40 @@
+"""What every agent and card is handed: the open base, who works, settings, actions.
+
+Passed explicitly (no global service locator).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from vostok_desktop.db import OpenedBase
+from vostok_desktop.settings import Settings
+
+if TYPE_CHECKING:
+    from vostok_desktop.gui.actions import ActionRegistry
+    from vostok_desktop.gui.cards.manager import CardManager
+
+
+class ChangeBus(QObject):
+    """After a write, announce what changed; each view decides whether to refresh."""
+
+    entities_changed = Signal(str, list)  # kind ("client", "contact", ...), ids
+
+    def announce(self, kind: str, ids: list[int]) -> None:
+        self.entities_changed.emit(kind, list(ids))
+
+
+@dataclass
+class AppContext:
+    base: OpenedBase
+    employee_id: int | None
+    employee_name: str
+    is_admin: bool
+    settings: Settings
+    qsettings: QSettings
+    actions: ActionRegistry
+    cards: CardManager
+    bus: ChangeBus

@@ -1,0 +1,231 @@
+"""The main window: assembles agents (docks), the card tabs and the action registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from vostok_desktop.gui.context import AppContext
+
+WINDOW_STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    object_name: str
+    title: str
+    action_id: str  # the «Окна» menu item that shows it
+    factory: Callable[[AppContext], QWidget]
+    area: Qt.DockWidgetArea = Qt.DockWidgetArea.LeftDockWidgetArea
+
+
+def default_agents() -> list[AgentSpec]:
+    from vostok_desktop.gui.agents.client_list import ClientListAgent
+    from vostok_desktop.gui.agents.contact_list import ContactListAgent
+
+    return [
+        AgentSpec("client_list_agent", "Список клиентов", "window.client_list", ClientListAgent),
+        AgentSpec("contact_list_agent", "Контактные лица", "window.contact_list",
+                  ContactListAgent),
+    ]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, tabs: QTabWidget,
+                 agents: list[AgentSpec] | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.setObjectName("main_window")
+        self.setWindowTitle(f"Vostok Desktop — {context.base.location.display()}")
+        self.tabs = tabs
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.tabs)
+        self.setCentralWidget(self.central)
+        self.setDockOptions(
+            QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AnimatedDocks
+        )
+        self.docks: dict[str, QDockWidget] = {}
+        self._register_window_actions()
+        for spec in agents if agents is not None else default_agents():
+            self._add_agent(spec)
+        self._build_menus()
+        self._build_status_bar()
+        from vostok_desktop.gui.start_page import StartPage
+
+        self.start_page = StartPage(context)
+        self.central.addWidget(self.start_page)
+        self.tabs.currentChanged.connect(lambda _i: self._show_start_page_if_empty())
+        self._show_start_page_if_empty()
+        # Default layout: agents take about 45% of a 1366-wide window.
+        self.resize(1366, 768)
+        if self.docks:
+            first = next(iter(self.docks.values()))
+            self.resizeDocks([first], [600], Qt.Orientation.Horizontal)
+        self._default_state = self.saveState(WINDOW_STATE_VERSION)
+        self.restore_layout()
+
+    def _show_start_page_if_empty(self) -> None:
+        self.central.setCurrentWidget(self.start_page if self.tabs.count() == 0 else self.tabs)
+
+    # -- actions -----------------------------------------------------------------
+    def _register_window_actions(self) -> None:
+        a = self.context.actions
+        cards = self.context.cards
+        a.register("app.quit", "Выход", self.close, category="Файл", parent=self)
+        a.register("app.connect", "Выбрать базу…", self._choose_base, category="Файл",
+                   parent=self)
+        a.register("app.shortcuts", "Горячие клавиши…", self._edit_shortcuts,
+                   category="Сервис", parent=self)
+        a.register("app.about", "О программе", self._about, category="Справка", parent=self)
+        a.register("tab.close", "Закрыть вкладку", cards.close_current, category="Окна",
+                   parent=self, enabled_when=lambda: self.tabs.count() > 0)
+        a.register("tab.next", "Следующая вкладка", lambda: cards.cycle(1), category="Окна",
+                   parent=self)
+        a.register("tab.previous", "Предыдущая вкладка", lambda: cards.cycle(-1),
+                   category="Окна", parent=self)
+        a.register("window.reset_layout", "Восстановить расположение окон",
+                   self.reset_layout, category="Окна", parent=self)
+        for action_id in ("app.quit", "app.connect", "app.shortcuts", "app.about",
+                          "tab.close", "tab.next", "tab.previous", "window.reset_layout"):
+            self.addAction(a.action(action_id))
+        self.tabs.currentChanged.connect(lambda _i: a.refresh_enabled())
+
+    def _add_agent(self, spec: AgentSpec) -> None:
+        dock = QDockWidget(spec.title, self)
+        dock.setObjectName(spec.object_name)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        dock.setWidget(spec.factory(self.context))
+        self.addDockWidget(spec.area, dock)
+        if self.docks:
+            self.tabifyDockWidget(next(iter(self.docks.values())), dock)
+        self.docks[spec.object_name] = dock
+
+        def show_agent() -> None:
+            dock.show()
+            dock.raise_()
+            dock.widget().setFocus()
+
+        action = self.context.actions.register(spec.action_id, spec.title, show_agent,
+                                               category="Окна", parent=self)
+        self.addAction(action)
+        if self.docks and len(self.docks) > 1:
+            next(iter(self.docks.values())).raise_()
+
+    def _build_menus(self) -> None:
+        a = self.context.actions
+        bar = self.menuBar()
+        by_category: dict[str, QMenu] = {}
+        for title in ("Файл", "Клиенты", "Контактные лица", "Телефония", "Окна", "Сервис",
+                      "Справка"):
+            by_category[title] = bar.addMenu(title)
+        for entry in a.entries():
+            menu = by_category.get(entry.category)
+            if menu is not None:
+                menu.addAction(entry.action)
+        self.agents_menu = by_category["Окна"]
+        toolbar = QToolBar("Главная панель", self)
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action_id in ("clients.new", "clients.quick_search", "card.save"):
+            if action_id in a:
+                toolbar.addAction(a.action(action_id))
+        self.addToolBar(toolbar)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        ctx = self.context
+        self.user_label = QLabel(f"Пользователь: {ctx.employee_name}")
+        self.base_label = QLabel(f"База: {ctx.base.location.display()}")
+        self.connection_label = QLabel()
+        self.set_connection_state(True)
+        for label in (self.user_label, self.base_label, self.connection_label):
+            status.addPermanentWidget(label)
+        if ctx.base.read_only:
+            status.showMessage("Только чтение: " + "; ".join(ctx.base.notes))
+
+    def set_connection_state(self, connected: bool, reason: str = "") -> None:
+        icon = QStyle.StandardPixmap.SP_DialogApplyButton if connected else \
+            QStyle.StandardPixmap.SP_MessageBoxWarning
+        text = "Соединение: есть" if connected else f"Нет соединения: {reason}"
+        if self.context.base.read_only:
+            text += " (только чтение)"
+        self.connection_label.setText(text)
+        self.connection_label.setToolTip(text)
+        self.connection_label.setProperty("icon", icon)
+
+    # -- layout persistence --------------------------------------------------------
+    def restore_layout(self) -> None:
+        qs = self.context.qsettings
+        geometry = qs.value(f"main_window/v{WINDOW_STATE_VERSION}/geometry")
+        state = qs.value(f"main_window/v{WINDOW_STATE_VERSION}/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 768)
+        # An unreadable or foreign state falls back to the default layout.
+        if not (isinstance(state, QByteArray) and self.restoreState(state, WINDOW_STATE_VERSION)):
+            self.restoreState(self._default_state, WINDOW_STATE_VERSION)
+
+    def save_layout(self) -> None:
+        qs = self.context.qsettings
+        qs.setValue(f"main_window/v{WINDOW_STATE_VERSION}/geometry", self.saveGeometry())
+        qs.setValue(f"main_window/v{WINDOW_STATE_VERSION}/state",
+                    self.saveState(WINDOW_STATE_VERSION))
+        for dock in self.docks.values():
+            saver = getattr(dock.widget(), "save_layout", None)
+            if callable(saver):
+                saver()
+        qs.sync()
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, WINDOW_STATE_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.context.cards.close_all():
+            event.ignore()
+            return
+        self.save_layout()
+        event.accept()
+
+    # -- dialogs -------------------------------------------------------------------
+    def _edit_shortcuts(self) -> None:
+        from vostok_desktop.gui.shortcuts_page import ShortcutsDialog
+
+        ShortcutsDialog(self.context.actions, self).exec()
+
+    def _choose_base(self) -> None:
+        from vostok_desktop.gui.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self.context.settings, self)
+        if dialog.exec():
+            self.statusBar().showMessage(
+                "Выбранная база откроется при следующем запуске программы", 8000
+            )
+
+    def _about(self) -> None:
+        from vostok_desktop.gui.about import show_about
+
+        telephony = getattr(self, "telephony", None)
+        show_about(self, telephony.plugins.error_texts() if telephony else None)
