@@ -56,6 +56,9 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "telephony.settings": "",
     "telephony.transfer": "",
     "telephony.call_back": "",
+    # -- hot line (ГЛ/ЛК) --
+    # -- organisation of work (ПРиЗ, assignments, works, planner, reminders) --
+    # -- documents (print forms, Excel import/export, e-mail) --
 }
 
 

@@ -19,6 +19,7 @@ from vostok_desktop.db import (
 )
 from vostok_desktop.gui.actions import ActionRegistry
 from vostok_desktop.gui.cards.manager import CardManager
+from vostok_desktop.gui.cards.pages import CardPageRegistry
 from vostok_desktop.gui.context import AppContext, ChangeBus
 from vostok_desktop.gui.main_window import MainWindow
 from vostok_desktop.services.startup import choose_start_location, current_employee
@@ -47,13 +48,20 @@ def build_main_window(base: OpenedBase, settings: Settings, *, telephony: bool =
     cards = CardManager(tabs)
     actions = ActionRegistry(qsettings)
     context = AppContext(base, employee.id, employee.full_name, employee.is_admin, settings,
-                         qsettings, actions, cards, ChangeBus())
+                         qsettings, actions, cards, ChangeBus(), CardPageRegistry())
     register_cards(context)
     window = MainWindow(context, tabs)
     if telephony:
         from vostok_desktop.gui.telephony import install_telephony
 
         install_telephony(window, pbx=pbx, extension=extension)
+    from vostok_desktop.gui.documents import install_documents
+    from vostok_desktop.gui.hotline import install_hotline
+    from vostok_desktop.gui.work import install_work
+
+    install_hotline(window)
+    install_work(window)
+    install_documents(window)
     actions.refresh_enabled()
     return window
 

@@ -16,6 +16,7 @@ from vostok_desktop.settings import Settings
 if TYPE_CHECKING:
     from vostok_desktop.gui.actions import ActionRegistry
     from vostok_desktop.gui.cards.manager import CardManager
+    from vostok_desktop.gui.cards.pages import CardPageRegistry
 
 
 class ChangeBus(QObject):
@@ -38,3 +39,4 @@ class AppContext:
     actions: ActionRegistry
     cards: CardManager
     bus: ChangeBus
+    card_pages: CardPageRegistry

@@ -32,6 +32,7 @@ from vostok_desktop.domain.validators import ValidationError, normalize_phone, v
 from vostok_desktop.gui.cards.base import CardWidget
 from vostok_desktop.gui.cards.conflict import CompareDialog, ConflictBox
 from vostok_desktop.gui.cards.history import show_history
+from vostok_desktop.gui.cards.pages import notify_loaded
 from vostok_desktop.gui.cards.widgets import (
     ERROR_COLOUR,
     HINT_COLOUR,
@@ -340,6 +341,7 @@ class EditableCard(CardWidget):
         self.message_label.setVisible(False)
         self.save_button.clicked.connect(self.save)
         self.reload_button.clicked.connect(self.reload)
+        self.extension_pages = context.card_pages.install(context, self, self.pages)
         self._tab_titles = [self.pages.tabText(i) for i in range(self.pages.count())]
         for label in self.form.findChildren(QLabel):
             if label.objectName().endswith("_error") or label is self.message_label:
@@ -389,6 +391,7 @@ class EditableCard(CardWidget):
     def _filled(self) -> None:
         self._filling = False
         self._snapshot = self.form_state()
+        notify_loaded(self.extension_pages, self.entity_id)
         if self._dirty:
             self._dirty = False
             self.dirty_changed.emit(False)

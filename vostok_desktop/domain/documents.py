@@ -1,0 +1,3 @@
+"""Documents: print templates (DOCX) with versions."""
+
+from __future__ import annotations
