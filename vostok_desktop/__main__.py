@@ -96,6 +96,19 @@ def _print_progress(stage: str, done: int, total: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is None and not args.screenshot:
+        # The GUI imports the data layer only after its window has painted.
+        if args.pbx:
+            from vostok_asterisk_ami.provider import TelephonyError, parse_pbx_url
+
+            try:
+                parse_pbx_url(args.pbx)
+            except TelephonyError as exc:
+                print(f"vostok: {exc}", file=sys.stderr)
+                return 2
+        from vostok_desktop.gui.app import run_gui
+
+        return run_gui(args.base, args.pbx, args.extension)
     from vostok_desktop.db import BaseError
 
     try:
@@ -123,18 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
             from vostok_desktop.gui.app import take_screenshot
 
-            return take_screenshot(args.screenshot, args.base, args.size, args.open_card)
-        if args.pbx:
-            from vostok_asterisk_ami.provider import TelephonyError, parse_pbx_url
-
-            try:
-                parse_pbx_url(args.pbx)
-            except TelephonyError as exc:
-                print(f"vostok: {exc}", file=sys.stderr)
-                return 2
-        from vostok_desktop.gui.app import run_gui
-
-        return run_gui(args.base, args.pbx, args.extension)
+        return take_screenshot(args.screenshot, args.base, args.size, args.open_card)
     except (BaseError, ValueError) as exc:
         print(f"vostok: {exc}", file=sys.stderr)
         return 2

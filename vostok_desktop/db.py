@@ -6,20 +6,29 @@ No engine is created at import: ``open_base`` does it explicitly.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vostok_desktop import paths
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (with Mako and Pygments behind it) costs ~1 s to import: it is loaded only to
+# upgrade a schema. Opening a current base reads the revision with one query and finds
+# the head from the revision files themselves (a test checks this agrees with Alembic).
+_REVISION_LINE = re.compile(
+    r"^(revision|down_revision)\s*(?::[^=]*)?=\s*['\"]?([\w-]+|None)['\"]?", re.MULTILINE
+)
 
 # A read on the GUI thread must never hang the window; long work runs on workers
 # and lifts the limit for its own transaction.
@@ -186,23 +195,45 @@ def make_engine(
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     return Config(str(paths.db_dir() / "alembic.ini"))
 
 
+@cache
+def known_revisions() -> dict[str, str | None]:
+    """revision -> down_revision, read from db/versions without importing Alembic."""
+    chain: dict[str, str | None] = {}
+    for path in (paths.db_dir() / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            down = found.get("down_revision")
+            chain[found["revision"]] = None if down in (None, "None") else down
+    return chain
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    chain = known_revisions()
+    heads = set(chain) - {down for down in chain.values() if down}
+    if len(heads) != 1:
+        raise BaseError(f"Повреждён набор миграций программы: головных версий {len(heads)}")
+    return heads.pop()
 
 
 def schema_state(engine: Engine) -> SchemaState:
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
+        has_table = inspect(connection).has_table("alembic_version")
+        current = (
+            connection.execute(text("select version_num from alembic_version")).scalar()
+            if has_table else None
+        )
     return SchemaState(current=current, head=head_revision())
 
 
 def upgrade_schema(engine: Engine) -> SchemaState:
     """Bring the schema to the program's head revision in one transaction."""
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -300,8 +331,4 @@ def open_base(
 
 
 def _known_revision(revision: str) -> bool:
-    script = ScriptDirectory.from_config(alembic_config())
-    try:
-        return script.get_revision(revision) is not None
-    except Exception:  # noqa: BLE001 - alembic raises several kinds for unknown ids
-        return False
+    return revision in known_revisions()

@@ -75,3 +75,11 @@ def test_parse_locations() -> None:
     assert "secret" not in server.url  # the password never travels in the URL
     assert server.login == "ivanov"
     assert server.display() == "ivanov@db.office:5433/ric"
+
+
+def test_fast_head_lookup_agrees_with_alembic() -> None:
+    from vostok_desktop.db import head_revision, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert set(known_revisions()) == {r.revision for r in script.walk_revisions()}

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 
 from vostok_desktop import APP_NAME, paths
-from vostok_desktop.db import (
-    BaseError,
-    BaseKind,
-    BaseLocation,
-    OpenedBase,
-    open_base,
-    upgrade_schema,
-)
-from vostok_desktop.gui.actions import ActionRegistry
-from vostok_desktop.gui.cards.manager import CardManager
-from vostok_desktop.gui.cards.pages import CardPageRegistry
-from vostok_desktop.gui.context import AppContext, ChangeBus
 from vostok_desktop.gui.main_window import MainWindow
-from vostok_desktop.services.startup import choose_start_location, current_employee
-from vostok_desktop.settings import Settings
+
+# SQLAlchemy and the data layer are imported after the window's first paint (run_gui):
+# they cost more than Qt itself to import.
+if TYPE_CHECKING:
+    from vostok_desktop.db import BaseLocation, OpenedBase
+    from vostok_desktop.gui.context import AppContext
+    from vostok_desktop.settings import Settings
 
 
 def ensure_application() -> QApplication:
@@ -42,15 +36,31 @@ def ui_state_settings() -> QSettings:
 
 def build_main_window(base: OpenedBase, settings: Settings, *, telephony: bool = True,
                       pbx: str | None = None, extension: str | None = None) -> MainWindow:
+    window = MainWindow(ui_state_settings())
+    populate_main_window(window, base, settings, telephony=telephony, pbx=pbx,
+                         extension=extension)
+    return window
+
+
+def populate_main_window(window: MainWindow, base: OpenedBase, settings: Settings, *,
+                         telephony: bool = True, pbx: str | None = None,
+                         extension: str | None = None) -> None:
+    """Second step of the start: the base is open; build agents, cards and the rest."""
+    from vostok_desktop.gui.actions import ActionRegistry
+    from vostok_desktop.gui.cards.manager import CardManager
+    from vostok_desktop.gui.cards.pages import CardPageRegistry
+    from vostok_desktop.gui.context import AppContext, ChangeBus
+    from vostok_desktop.services.startup import current_employee
+
     employee = current_employee(base, settings)
-    qsettings = ui_state_settings()
+    qsettings = window.qsettings
     tabs = QTabWidget()
     cards = CardManager(tabs)
     actions = ActionRegistry(qsettings)
     context = AppContext(base, employee.id, employee.full_name, employee.is_admin, settings,
                          qsettings, actions, cards, ChangeBus(), CardPageRegistry())
     register_cards(context)
-    window = MainWindow(context, tabs)
+    window.attach(context, tabs)
     if telephony:
         from vostok_desktop.gui.telephony import install_telephony
 
@@ -63,7 +73,6 @@ def build_main_window(base: OpenedBase, settings: Settings, *, telephony: bool =
     install_work(window)
     install_documents(window)
     actions.refresh_enabled()
-    return window
 
 
 def register_cards(context: AppContext) -> None:
@@ -79,6 +88,8 @@ def open_location(location: BaseLocation, settings: Settings,
                   parent: QWidget | None = None) -> OpenedBase | None:
     """Open a base interactively: ask the password if the keyring has none, offer an
     administrator the schema upgrade."""
+    from vostok_desktop.db import BaseError, BaseKind, open_base
+    from vostok_desktop.services.startup import current_employee
     password = None
     if location.kind is BaseKind.SERVER:
         from vostok_desktop.gui.connection_dialog import obtain_password
@@ -139,37 +150,64 @@ def create_demo_base_with_progress() -> bool:
     return True
 
 
-def run_gui(base_arg: str | None, pbx: str | None = None, extension: str | None = None) -> int:
-    app = ensure_application()
+def choose_and_open_base(base_arg: str | None,
+                         parent: QWidget | None = None) -> tuple[OpenedBase, Settings] | None:
+    """The base to work in: --base, the last one, the demo base, or the user's choice."""
+    from vostok_desktop.db import BaseError
+    from vostok_desktop.services.startup import choose_start_location
+    from vostok_desktop.settings import Settings
+
     settings = Settings.load()
     if not base_arg and not settings.known_bases and not paths.demo_base_path().exists():
         create_demo_base_with_progress()
     try:
         location = choose_start_location(settings, base_arg)
     except BaseError as exc:
-        QMessageBox.critical(None, "Неверный адрес базы", str(exc))
+        QMessageBox.critical(parent, "Неверный адрес базы", str(exc))
         location = None
-    base = open_location(location, settings) if location else None
+    base = open_location(location, settings, parent) if location else None
     while base is None:
         from vostok_desktop.gui.connection_dialog import ConnectionDialog
 
-        dialog = ConnectionDialog(settings)
+        dialog = ConnectionDialog(settings, parent)
         if not dialog.exec() or dialog.chosen is None:
-            return 0
-        base = open_location(dialog.chosen.location, settings)
+            return None
+        base = open_location(dialog.chosen.location, settings, parent)
         if base is not None:
             settings.last_base_id = dialog.chosen.id
             settings.save()
-    window = build_main_window(base, settings, pbx=pbx, extension=extension)
-    window.show()
+    return base, settings
+
+
+def run_gui(base_arg: str | None, pbx: str | None = None, extension: str | None = None) -> int:
+    app = ensure_application()
+    window = MainWindow(ui_state_settings())
+    window.show()  # paints before the database connects
+    opened: list[OpenedBase] = []
+
+    def continue_start() -> None:
+        chosen = choose_and_open_base(base_arg, window)
+        if chosen is None:
+            window.close()
+            return
+        base, settings = chosen
+        opened.append(base)
+        populate_main_window(window, base, settings, pbx=pbx, extension=extension)
+
+    QTimer.singleShot(0, continue_start)
     code = app.exec()
-    base.close()
+    for base in opened:
+        base.close()
     return code
 
 
 def take_screenshot(output: Path, base_arg: str | None, size: tuple[int, int],
                     open_cards: list[tuple[str, int]] | None = None) -> int:
     """Build the main window on the demo base (or --base), render it, save a PNG."""
+    from vostok_desktop.db import BaseError, BaseKind, open_base
+    from vostok_desktop.services.startup import choose_start_location
+    from vostok_desktop.settings import Settings
+
     app = ensure_application()
     settings = Settings.load()
     location = choose_start_location(settings, base_arg)
@@ -200,4 +238,4 @@ def take_screenshot(output: Path, base_arg: str | None, size: tuple[int, int],
     return 0
 
 
-__all__ = ["build_main_window", "run_gui", "take_screenshot", "upgrade_schema"]
+__all__ = ["build_main_window", "populate_main_window", "run_gui", "take_screenshot"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -19,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vostok_desktop.gui.context import AppContext
+if TYPE_CHECKING:
+    from vostok_desktop.gui.context import AppContext
 
 WINDOW_STATE_VERSION = 1
 
@@ -45,39 +47,60 @@ def default_agents() -> list[AgentSpec]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, tabs: QTabWidget,
-                 agents: list[AgentSpec] | None = None) -> None:
+    """Built in two steps so the window paints before the base connects (DESIGN: start
+    fast): the frame first, then ``attach`` once the base is open."""
+
+    def __init__(self, qsettings: QSettings) -> None:
         super().__init__()
-        self.context = context
+        self.qsettings = qsettings
+        self.context: AppContext | None = None
+        self.docks: dict[str, QDockWidget] = {}
         self.setObjectName("main_window")
-        self.setWindowTitle(f"Vostok Desktop — {context.base.location.display()}")
-        self.tabs = tabs
-        self.central = QStackedWidget(self)
-        self.central.addWidget(self.tabs)
-        self.setCentralWidget(self.central)
+        self.setWindowTitle("Vostok Desktop")
         self.setDockOptions(
             QMainWindow.DockOption.AllowTabbedDocks
             | QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AnimatedDocks
         )
-        self.docks: dict[str, QDockWidget] = {}
+        self.central = QStackedWidget(self)
+        self.loading_label = QLabel("Открывается база…")
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.central.addWidget(self.loading_label)
+        self.setCentralWidget(self.central)
+        self.statusBar().showMessage("Подключение к базе…")
+        geometry = qsettings.value(f"main_window/v{WINDOW_STATE_VERSION}/geometry")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.resize(1366, 768)
+
+    def attach(self, context: AppContext, tabs: QTabWidget,
+               agents: list[AgentSpec] | None = None) -> None:
+        """Everything that needs the open base: agents, tabs, actions, menus, status."""
+        self.context = context
+        self.setWindowTitle(f"Vostok Desktop — {context.base.location.display()}")
+        self.tabs = tabs
+        self.central.addWidget(self.tabs)
         self._register_window_actions()
         for spec in agents if agents is not None else default_agents():
             self._add_agent(spec)
         self._build_menus()
+        self.statusBar().clearMessage()
         self._build_status_bar()
         from vostok_desktop.gui.start_page import StartPage
 
         self.start_page = StartPage(context)
         self.central.addWidget(self.start_page)
+        self.central.removeWidget(self.loading_label)
+        self.loading_label.deleteLater()
         self.tabs.currentChanged.connect(lambda _i: self._show_start_page_if_empty())
         self._show_start_page_if_empty()
-        # Default layout: agents take about 45% of a 1366-wide window.
+        # Default layout: the agents take about 45% of a 1366-wide window.
+        size = self.size()
         self.resize(1366, 768)
         if self.docks:
             first = next(iter(self.docks.values()))
             self.resizeDocks([first], [600], Qt.Orientation.Horizontal)
         self._default_state = self.saveState(WINDOW_STATE_VERSION)
+        self.resize(size)
         self.restore_layout()
 
     def _show_start_page_if_empty(self) -> None:
@@ -175,13 +198,7 @@ class MainWindow(QMainWindow):
 
     # -- layout persistence --------------------------------------------------------
     def restore_layout(self) -> None:
-        qs = self.context.qsettings
-        geometry = qs.value(f"main_window/v{WINDOW_STATE_VERSION}/geometry")
-        state = qs.value(f"main_window/v{WINDOW_STATE_VERSION}/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1366, 768)
+        state = self.qsettings.value(f"main_window/v{WINDOW_STATE_VERSION}/state")
         # An unreadable or foreign state falls back to the default layout.
         if not (isinstance(state, QByteArray) and self.restoreState(state, WINDOW_STATE_VERSION)):
             self.restoreState(self._default_state, WINDOW_STATE_VERSION)
@@ -203,6 +220,9 @@ class MainWindow(QMainWindow):
             dock.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.context is None:  # closed before the base opened
+            event.accept()
+            return
         if not self.context.cards.close_all():
             event.ignore()
             return

@@ -43,10 +43,8 @@ def register_card_kinds(context: AppContext) -> None:
     lookups = LookupCache(context)
     pending_client: list[int] = []  # the client of the next new contact card
 
-    from vostok_desktop.gui.cards.client_card import ClientCard
-    from vostok_desktop.gui.cards.contact_card import ContactCard
-    from vostok_desktop.gui.cards.employee_card import EmployeeCard
-
+    # Card modules (and their .ui forms) load when the first card of a kind opens, not at
+    # start-up.
     def open_new_contact(client_id: int) -> None:
         pending_client[:] = [client_id]
         context.cards.open("contact", None)
@@ -57,15 +55,21 @@ def register_card_kinds(context: AppContext) -> None:
         return card
 
     def client_card(entity_id: int | None) -> CardWidget:
+        from vostok_desktop.gui.cards.client_card import ClientCard
+
         card = ClientCard(context, entity_id, lookups.get(), open_new_contact)
         context.bus.entities_changed.connect(card.on_entities_changed)
         return attach(card)
 
     def contact_card(entity_id: int | None) -> CardWidget:
+        from vostok_desktop.gui.cards.contact_card import ContactCard
+
         client_id = pending_client.pop() if pending_client else None
         return attach(ContactCard(context, entity_id, lookups.get(), client_id))
 
     def employee_card(entity_id: int | None) -> CardWidget:
+        from vostok_desktop.gui.cards.employee_card import EmployeeCard
+
         return attach(EmployeeCard(context, entity_id, lookups.get()))
 
     context.cards.register_kind("client", client_card)
