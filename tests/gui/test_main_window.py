@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
 
 from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.cards.base import CardWidget
@@ -61,3 +61,19 @@ def test_closed_agent_stays_closed_after_restart_and_comes_back(qtbot, demo_base
     assert again.width() == 790
     again.context.actions.trigger("window.contact_list")
     assert not again.docks["contact_list_agent"].isHidden()
+
+
+def test_window_painted_before_the_base_opens_gets_its_agents(qtbot, demo_base) -> None:
+    """The real start shows the frame first and attaches the base afterwards."""
+    from vostok_desktop.gui.app import populate_main_window, ui_state_settings
+    from vostok_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(ui_state_settings())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.loading_label.text() == "Открывается база…"
+    populate_main_window(window, demo_base, Settings(), telephony=False)
+    assert all(dock.isVisible() for dock in window.docks.values())
+    assert window.findChild(QToolBar, "main_toolbar").isVisible()
+    assert window.central.currentWidget() is window.start_page

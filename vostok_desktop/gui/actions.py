@@ -58,8 +58,39 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "telephony.call_back": "",
     # -- hot line (ГЛ/ЛК) --
     # -- organisation of work (ПРиЗ, assignments, works, planner, reminders) --
+    "work.planner": "Ctrl+Shift+P",
+    "work.new_work": "",
+    "work.wrap_up": "Alt+W",
+    "work.log_call": "Alt+Shift+W",
+    "work.new_assignment": "",
+    "work.assign_clients": "Ctrl+Shift+A",
+    "work.assign_contacts": "Ctrl+Shift+A",
+    "work.distribution": "",
+    "work.digest": "",
+    "work_form.save": "Ctrl+Return",
+    "planner.open": "Return",
+    "planner.new_work": "Ins",
+    "planner.postpone_day": "Ctrl+Right",
+    "planner.advance_day": "Ctrl+Left",
+    "planner.postpone_week": "Ctrl+Shift+Right",
+    "planner.view_next": "Alt+Right",
+    "planner.view_previous": "Alt+Left",
+    "planner.view_today": "Alt+Home",
+    "planner.day_view": "Alt+1",
+    "planner.week_view": "Alt+7",
+    "action_items.new": "Ins",
+    "action_items.open": "Return",
     # -- documents (print forms, Excel import/export, e-mail) --
 }
+
+
+def shortcut_text(sequence: QKeySequence | str) -> str:
+    """A shortcut as the user reads it: Qt says «Return» for the key labelled Enter."""
+    if isinstance(sequence, str):
+        sequence = QKeySequence(sequence)
+    text = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+    names = {"Return": "Enter", "Ins": "Insert", "Del": "Delete"}
+    return "+".join(names.get(key, key) for key in text.split("+")) if text else ""
 
 
 class ShortcutConflict(ValueError):
@@ -202,5 +233,5 @@ class ActionRegistry(QObject):
 
     def _update_tooltip(self, action_id: str) -> None:
         entry = self._entries[action_id]
-        seq = entry.action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        seq = shortcut_text(entry.action.shortcut())
         entry.action.setToolTip(f"{entry.text} ({seq})" if seq else entry.text)

@@ -102,6 +102,9 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(WINDOW_STATE_VERSION)
         self.resize(size)
         self.restore_layout()
+        if self.docks:
+            # The user starts typing a client's name at once: focus the first agent's search.
+            next(iter(self.docks.values())).widget().setFocus()
 
     def _show_start_page_if_empty(self) -> None:
         self.central.setCurrentWidget(self.start_page if self.tabs.count() == 0 else self.tabs)
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
         )
         dock.setWidget(spec.factory(self.context))
         self.addDockWidget(spec.area, dock)
+        dock.show()  # the window may already be on screen (it paints before attach)
         if self.docks:
             self.tabifyDockWidget(next(iter(self.docks.values())), dock)
         self.docks[spec.object_name] = dock
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
             if action_id in a:
                 toolbar.addAction(a.action(action_id))
         self.addToolBar(toolbar)
+        toolbar.show()
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vostok_desktop.gui.actions import ActionRegistry, ShortcutConflict
+from vostok_desktop.gui.actions import ActionRegistry, ShortcutConflict, shortcut_text
 
 
 class ShortcutsDialog(QDialog):
@@ -68,7 +68,7 @@ class ShortcutsDialog(QDialog):
 
     @staticmethod
     def _native(sequence: str) -> str:
-        return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
+        return shortcut_text(sequence)
 
     def current_id(self) -> str | None:
         item = self.table.item(self.table.currentRow(), 0)

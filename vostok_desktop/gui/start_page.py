@@ -5,9 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from vostok_desktop.gui.actions import shortcut_text
 from vostok_desktop.gui.context import AppContext
 
 # The commands a newcomer needs first; texts and keys come from the registry.
@@ -39,7 +39,7 @@ class StartPage(QWidget):
             if action_id not in ctx.actions:
                 continue
             action = ctx.actions.action(action_id)
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            keys = shortcut_text(action.shortcut())
             if keys:
                 rows.append(
                     f"<tr><td style='padding:3px 18px 3px 0'><b>{escape(keys)}</b></td>"
