@@ -4,6 +4,7 @@ Ctrl+Z, header sorting, column layout persistence, colours, export — on both d
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 from PySide6.QtCore import QEvent, Qt, QThreadPool
@@ -17,9 +18,14 @@ from vostok_desktop.gui.agents.contact_list import ContactListAgent
 from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.cards.base import CardWidget
 from vostok_desktop.gui.filter_dialogs import FilterBuilderDialog
-from vostok_desktop.gui.models.keyset_model import BoundSource, KeysetTableModel, Roles
+from vostok_desktop.gui.models.keyset_model import (
+    BoundSource,
+    EmptySource,
+    KeysetTableModel,
+    Roles,
+)
 from vostok_desktop.services import client_search as cs
-from vostok_desktop.services.list_filters import Condition, FilterGroup, Operator
+from vostok_desktop.services.list_filters import Condition, FilterGroup, Operator, connect
 from vostok_desktop.settings import Settings
 
 
@@ -277,6 +283,48 @@ def test_first_page_paints_before_the_count(qtbot, demo_base) -> None:
     qtbot.wait(20)
     assert model.rowCount() == 1
     assert search.count(cs.ClientQuery(), 10) == 11
+
+
+class _SlowCountSource(EmptySource):
+    """A full first block, then a count that would run for a long time on the base."""
+
+    def __init__(self, base) -> None:  # noqa: ANN001
+        self.base = base
+        self.outcome: list[object] = []
+
+    def page_after(self, key, limit):  # noqa: ANN001, ANN201
+        return [{"id": i, "_key": ("", i)} for i in range(limit)]
+
+    def count(self, limit=None) -> int:  # noqa: ANN001
+        slow = ("SELECT pg_sleep(20)" if self.base.dialect == "postgresql" else
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                "WHERE i < 100000000) SELECT count(*) FROM n")
+        try:
+            with connect(self.base.engine) as conn:
+                conn.exec_driver_sql(slow)
+        except Exception as exc:
+            self.outcome.append(exc)
+            raise
+        return 10**6
+
+
+def test_a_new_query_cancels_the_stale_count(qtbot, demo_base) -> None:
+    """The count of a query the user left is cancelled on the base, not waited for."""
+    model = KeysetTableModel([], block_size=16)
+    failures: list[str] = []
+    model.count_failed.connect(failures.append)
+    slow = _SlowCountSource(demo_base)
+    model.set_source(slow)
+    assert not model.count_exact
+    qtbot.wait(300)  # the worker is in the slow statement now
+    started = time.monotonic()
+    model.set_source(BoundSource(cs.ClientSearch(demo_base), cs.ClientQuery()))
+    assert model.cancelled_reads == 1
+    qtbot.waitUntil(lambda: bool(slow.outcome), timeout=5000)
+    assert time.monotonic() - started < 5
+    qtbot.waitUntil(lambda: model.count_exact, timeout=5000)
+    assert model.rowCount() == cs.ClientSearch(demo_base).count(cs.ClientQuery())
+    assert failures == []  # the cancelled count is stale: not reported as a failure
 
 
 def test_colour_rules_editor(qtbot, window) -> None:

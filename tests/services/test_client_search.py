@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from vostok_desktop.domain import (
     ChangeLog,
@@ -17,11 +22,15 @@ from vostok_desktop.domain import (
 )
 from vostok_desktop.services import client_search as cs
 from vostok_desktop.services.list_filters import (
+    CancelledRead,
+    Canceller,
     ColourRule,
     Condition,
     FilterGroup,
     Operator,
+    cancellable,
     colour_for,
+    connect,
     default_client_colour_rules,
     dump_colour_rules,
     dump_saved_filters,
@@ -173,6 +182,106 @@ def test_anchors_reach_any_row(demo_base) -> None:
         for n in (0, 39, 40, 41, 123, len(plain) - 1):
             block = search.rows_from(query, anchors[n // every], every)
             assert block[n % every]["id"] == plain[n]
+
+
+@pytest.mark.parametrize("strategy", ["prescan", "trigram", "plain"])
+def test_name_search_pages_match_plain_order_by_every_strategy(
+        demo_base, monkeypatch, strategy) -> None:
+    """A name search reads its pages by an index prescan, the trigram index or the plain
+    query (see client_search._name_page): all give the list's order, pages and anchors."""
+    monkeypatch.setattr(cs, "NAME_PRESCAN_ROWS", 10_000 if strategy == "prescan" else 3)
+    monkeypatch.setattr(cs, "TRIGRAM_MAX_ROWS", 10**9 if strategy == "trigram" else -1)
+    search = cs.ClientSearch(demo_base)
+    client = _some_client(demo_base)
+    word = max(client.short_name.replace('"', " ").split(), key=len)
+    for text in ("о", "ОО", word[1:4].upper(), f"{word[:3]} о", "нет такого"):
+        for descending in (False, True):
+            query = cs.ClientQuery(text=text, descending=descending)
+            plain = _plain_order(demo_base, query)
+            assert _all_ids(search, query) == plain, (text, descending)
+            every = 7
+            anchors = search.anchors(query, every)
+            for n in {0, 6, 7, len(plain) // 2, len(plain) - 1} & set(range(len(plain))):
+                block = search.rows_from(query, anchors[n // every], every)
+                assert block[n % every]["id"] == plain[n]
+    # Marked clients are left out by default and shown on request, by the same path.
+    cs.set_marked_for_deletion(demo_base, [client.id], True, None)
+    query = cs.ClientQuery(text=word[1:4])
+    assert client.id not in _all_ids(search, query)
+    shown = cs.ClientQuery(text=word[1:4], show_marked=True)
+    assert client.id in _all_ids(search, shown) == _plain_order(demo_base, shown)
+
+
+def test_page_rows_carry_phone_favourite_and_responsibles(demo_base) -> None:
+    """The page's details (correlated to the page only) agree with the tables."""
+    with demo_base.sessions() as session:
+        me = session.scalars(select(Employee.id).order_by(Employee.id)).first()
+    search = cs.ClientSearch(demo_base)
+    ids = _all_ids(search, cs.ClientQuery())[:30]
+    cs.set_favourite(demo_base, ids[:3], me, on=True)
+    rows = search.page_after(cs.ClientQuery(employee_id=me), None, 30)
+    with demo_base.engine.connect() as conn:
+        for row in rows:
+            phone = conn.scalar(select(Phone.raw).where(Phone.client_id == row["id"])
+                                .order_by(Phone.id).limit(1))
+            names = set(conn.scalars(
+                select(Employee.full_name).join(
+                    Responsibility, Responsibility.employee_id == Employee.id)
+                .where(Responsibility.client_id == row["id"])))
+            assert row["phone"] == phone
+            assert row["favourite"] is (row["id"] in ids[:3])
+            assert set(filter(None, row["responsible"].split(", "))) == names
+    again = search.rows_by_ids(cs.ClientQuery(employee_id=me), [r["id"] for r in rows][::-1])
+    assert [r["id"] for r in again] == [r["id"] for r in rows]  # in the list's order
+    assert again[0]["favourite"] is rows[0]["favourite"]
+
+
+def test_a_stale_read_is_cancelled(demo_base) -> None:
+    """A count or anchors read for a query the user left is stopped on the server
+    (PostgreSQL) or interrupted (SQLite) instead of holding a connection."""
+    slow = ("SELECT pg_sleep(20)" if demo_base.dialect == "postgresql" else
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+            "WHERE i < 100000000) SELECT count(*) FROM n")
+    canceller = Canceller()
+    outcome: list[object] = []
+
+    def read() -> None:
+        with cancellable(canceller), connect(demo_base.engine) as conn:
+            try:
+                outcome.append(conn.exec_driver_sql(slow).scalar())
+            except Exception as exc:  # noqa: BLE001 - the cancellation is the point
+                outcome.append(exc)
+
+    worker = threading.Thread(target=read)
+    started = time.monotonic()
+    worker.start()
+    time.sleep(0.3)
+    canceller.cancel()
+    worker.join(10)
+    assert not worker.is_alive() and time.monotonic() - started < 5
+    assert isinstance(outcome[0], DBAPIError)
+    # The pooled connection is fine afterwards, and a cancelled canceller refuses to start.
+    assert cs.ClientSearch(demo_base).count(cs.ClientQuery(), 5) == 6
+    with pytest.raises(CancelledRead), cancellable(canceller):
+        cs.ClientSearch(demo_base).count(cs.ClientQuery())
+
+
+def test_anchors_by_steps_equal_the_numbered_ones(demo_base) -> None:
+    """The whole list's anchors step through the name index on PostgreSQL; they are the
+    same keys the window function numbers (and a list that is empty has none)."""
+    first = _some_client(demo_base)
+    cs.set_marked_for_deletion(demo_base, [first.id], True, None)
+    with demo_base.engine.connect() as conn:
+        for query in (cs.ClientQuery(), cs.ClientQuery(descending=True),
+                      cs.ClientQuery(show_marked=True)):
+            assert cs._index_served(query)
+            for every in (1, 7, 200):
+                p = cs.pager(query)
+                stepped = p.anchors(conn, Client, every, by_steps=True)
+                assert stepped == p.anchors(conn, Client, every), (query, every)
+                assert stepped == cs.anchors(conn, query, every)
+        assert not cs._index_served(cs.ClientQuery(text="ооо"))
+        assert cs.anchors(conn, cs.ClientQuery(client_ids=())) == []
 
 
 def test_user_filter_and_marked(demo_base) -> None:

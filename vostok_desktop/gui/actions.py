@@ -57,6 +57,12 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "telephony.transfer": "",
     "telephony.call_back": "",
     # -- hot line (ГЛ/ЛК) --
+    "hotline.new_request": "Ctrl+Shift+N",
+    "hotline.journal": "Ctrl+Shift+J",
+    "hotline.for_contacts": "",
+    "hotline.away": "",
+    "hotline.report": "",
+    "hotline.deadline_report": "",
     # -- organisation of work (ПРиЗ, assignments, works, planner, reminders) --
     "work.planner": "Ctrl+Shift+P",
     "work.new_work": "",
@@ -81,6 +87,13 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "action_items.new": "Ins",
     "action_items.open": "Return",
     # -- documents (print forms, Excel import/export, e-mail) --
+    "documents.print": "Ctrl+P",
+    "documents.mass_print": "",
+    "documents.send_email": "Ctrl+Shift+E",
+    "documents.import_clients": "Ctrl+Shift+I",
+    "documents.find_duplicates": "",
+    "documents.templates": "",
+    "documents.mail_settings": "",
 }
 
 

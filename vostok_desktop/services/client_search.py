@@ -22,27 +22,24 @@ Quick search rules:
 from __future__ import annotations
 
 import enum
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     and_,
-    delete,
     exists,
     func,
-    insert,
     select,
     union,
-    update,
 )
 from sqlalchemy.engine import Connection
 
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import (
-    ChangeLog,
     Client,
     ClientStatus,
     Contact,
@@ -53,9 +50,17 @@ from vostok_desktop.domain import (
     Phone,
     Responsibility,
 )
-from vostok_desktop.domain.base import utcnow
 from vostok_desktop.domain.validators import phone_search_digits
-from vostok_desktop.services.change_log import display_value
+
+# Operations on many selected clients, re-exported: the agent calls them as cs.*.
+from vostok_desktop.services.client_operations import (
+    favourite_ids,
+    log_rows,
+    set_favourite,
+    set_marked_for_deletion,
+    set_responsible,
+    touch_clients,
+)
 from vostok_desktop.services.list_filters import (
     FieldKind,
     FieldSpec,
@@ -63,6 +68,7 @@ from vostok_desktop.services.list_filters import (
     KeysetOrder,
     KeysetPager,
     SortKey,
+    connect,
     like_escape,
     starts_with,
 )
@@ -256,33 +262,47 @@ def where_clauses(query: ClientQuery) -> list[ColumnElement[bool]]:
 
 
 def _row_select(query: ClientQuery) -> Any:
-    main_phone = (select(Phone.raw).where(Phone.client_id == Client.id)
-                  .order_by(Phone.id).limit(1).correlate(Client).scalar_subquery())
-    favourite = exists().where(Favourite.client_id == Client.id,
-                               Favourite.employee_id == (query.employee_id or -1))
-    # One query per page: the responsibles' names aggregated per row (string_agg on
-    # PostgreSQL, group_concat on SQLite), not a second round trip.
-    responsible = (select(func.aggregate_strings(Employee.full_name, ", "))
-                   .where(Responsibility.client_id == Client.id,
-                          Employee.id == Responsibility.employee_id)
-                   .correlate(Client).scalar_subquery())
+    """The client's own columns; the page's details come from :func:`_details`."""
     return select(
         sort_expression(query.sort).label("_sort"),
         Client.id, Client.short_name, Client.full_name, Client.inn, Client.kpp,
         Client.status, Client.segment, Client.region, Client.created_at,
         Client.marked_for_deletion,
-        main_phone.label("phone"),
-        favourite.label("favourite"),
-        responsible.label("responsible"),
     ).select_from(Client)
+
+
+def _details(employee_id: int | None) -> Any:
+    """Main phone (the client's first), the favourite flag and the responsibles' names
+    (string_agg on PostgreSQL, group_concat on SQLite), correlated to the page's rows
+    only. Measured at a million clients (PostgreSQL, next page): this 7.3 ms, the same
+    as LATERAL joins (7.6 ms); one batched query per lookup for the page's ids 12 ms
+    (three more round trips and 200-item IN lists)."""
+
+    def columns(page: Any) -> list[ColumnElement[Any]]:
+        main_phone = (select(Phone.raw).where(Phone.client_id == page.c.id)
+                      .order_by(Phone.id).limit(1).scalar_subquery())
+        favourite = exists().where(Favourite.client_id == page.c.id,
+                                   Favourite.employee_id == (employee_id or -1))
+        # The name by primary key per responsibility: a join here became a hash join
+        # built again for every row of the page.
+        name = (select(Employee.full_name).where(Employee.id == Responsibility.employee_id)
+                .scalar_subquery())
+        responsible = (select(func.aggregate_strings(name, ", "))
+                       .where(Responsibility.client_id == page.c.id)
+                       .scalar_subquery())
+        return [main_phone.label("phone"), favourite.label("favourite"),
+                responsible.label("responsible")]
+
+    return columns
 
 
 def pager(query: ClientQuery) -> KeysetPager:
     order = KeysetOrder(sort_expression(query.sort), Client.id, query.descending)
-    return KeysetPager(_row_select(query), order, where_clauses(query))
+    return KeysetPager(_row_select(query), order, where_clauses(query),
+                       _details(query.employee_id))
 
 
-def _finish_rows(_conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _finish_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Make the row dicts plain Python: enum status, bool flags, «» for no responsible;
     the same person responsible for several directions is named once."""
     for row in rows:
@@ -299,6 +319,109 @@ def _finish_rows(_conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str
 
 
 # ---------------------------------------------------------------------------
+# A name search in the list's order
+# ---------------------------------------------------------------------------
+
+# How many index entries (in the list's order) the first try of a name search reads.
+NAME_PRESCAN_ROWS = 20_000
+# Above this many estimated matches the trigram index + sort costs more than reading
+# the whole name index in order (PostgreSQL, 1M clients: 30k matches 80 ms vs 370 ms;
+# 61k matches 545 ms vs 285 ms).
+TRIGRAM_MAX_ROWS = 50_000
+
+
+def _plain_name_search(query: ClientQuery) -> list[str] | None:
+    """The words of a name search that nothing but the «not marked» filter narrows, in
+    the name order: the case the name index can serve. None for any other query."""
+    text = query.text.strip()
+    if (not text or is_digits_query(text) or query.sort is not ClientSort.NAME
+            or _preset(query) is not None or query.client_ids is not None
+            or (query.user_filter is not None and not query.user_filter.is_empty())):
+        return None
+    return name_words(text) or None
+
+
+def _name_page(conn: Connection, query: ClientQuery, words: list[str],
+               after: SortKey | None, limit: int, inclusive: bool) -> list[dict[str, Any]]:
+    """A page of a name search (substring of every word), in name order.
+
+    PostgreSQL only: SQLite's plain query already reads the name index in order and
+    stops at a full page (100k clients: median 33 ms vs 79 ms by these steps).
+
+    Planners guess how far an ordered scan must go to find a page of matches as if they
+    were spread evenly; they are not («бук» is in 3 % of the names, but those start
+    with «мбук»: 400k index entries in). That guess was the 1.5–2.3 s p99. So:
+
+    1. read the first :data:`NAME_PRESCAN_ROWS` keys in order from the name index
+       (index-only: it carries ``marked_for_deletion``) and filter them: a frequent
+       word fills the page in a few ms;
+    2. otherwise, on PostgreSQL, when the planner's estimate of the matches is at most
+       :data:`TRIGRAM_MAX_ROWS`, collect them by the trigram index (no more than that)
+       and sort them;
+    3. otherwise read the name index in order until the page is full, filtering its
+       entries (~1 µs an entry on PostgreSQL: «тск», in 6 % of the
+       names but only from the 313,000th on, takes ~0.3 s — the remaining worst case).
+    """
+    p = pager(query)
+    patterns = [f"%{like_escape(w)}%" for w in words]
+    keys = select(Client.search_name.label("k"), Client.id.label("kid"))
+    if not query.show_marked:
+        keys = keys.where(Client.marked_for_deletion.is_(False))
+    if after is not None:
+        keys = keys.where(p.order.after(after, inclusive))
+    keys = keys.order_by(*p.order.order_by())
+
+    def first_matches(source: Any) -> Any:
+        sub = source.subquery("keys")
+        ordering = [sub.c.k, sub.c.kid]
+        return (select(sub.c.kid)
+                .where(*[sub.c.k.like(pattern, escape="\\") for pattern in patterns])
+                .order_by(*(c.desc() if query.descending else c for c in ordering))
+                .limit(limit))
+
+    def rows_of(ids: Any, *extra: str) -> list[dict[str, Any]]:
+        hits = ids.subquery("hits")
+        return p.fetch(conn, p.with_details(
+            p.base_select.add_columns(*(hits.c[name] for name in extra))
+            .join(hits, hits.c.kid == Client.id)))
+
+    rows = rows_of(first_matches(keys.limit(NAME_PRESCAN_ROWS)))
+    if len(rows) == limit:
+        return rows
+    if conn.dialect.name == "postgresql":
+        matching = select(Client.id.label("kid"), Client.search_name.label("k")).where(
+            *p.where)
+        if after is not None:
+            matching = matching.where(p.order.after(after, inclusive))
+        if _estimated_rows(conn, matching) <= TRIGRAM_MAX_ROWS:
+            # At most TRIGRAM_MAX_ROWS matches are collected (estimates of rare words
+            # can be 100 times low); the page is right only if that was all of them.
+            found = (matching.limit(TRIGRAM_MAX_ROWS + 1).cte("found")
+                     .prefix_with("MATERIALIZED"))
+            ordering = [found.c.k, found.c.kid]
+            total = select(func.count()).select_from(found).scalar_subquery()
+            rows = rows_of(select(found.c.kid, total.label("_found")).order_by(
+                *(c.desc() if query.descending else c for c in ordering)).limit(limit),
+                "_found")
+            if not rows or rows[0]["_found"] <= TRIGRAM_MAX_ROWS:
+                for row in rows:
+                    del row["_found"]
+                return rows
+    # OFFSET 0 keeps PostgreSQL from merging the scan into the outer query and choosing
+    # an ordered index scan that reads the table row of every entry (0.9 s at 1M).
+    return rows_of(first_matches(keys.offset(0)))
+
+
+def _estimated_rows(conn: Connection, stmt: Any) -> float:
+    """The PostgreSQL planner's estimate of the rows ``stmt`` returns (no execution)."""
+    compiled = stmt.compile(dialect=conn.dialect)
+    plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+# ---------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------
 
@@ -306,13 +429,19 @@ def _finish_rows(_conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str
 def page_after(conn: Connection, query: ClientQuery, after_key: SortKey | None,
                limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
     """The next ``limit`` rows after ``after_key`` (None: the first page)."""
-    return _finish_rows(conn, pager(query).page(conn, after_key, limit))
+    words = _plain_name_search(query) if conn.dialect.name == "postgresql" else None
+    if words:
+        return _finish_rows(_name_page(conn, query, words, after_key, limit, False))
+    return _finish_rows(pager(query).page(conn, after_key, limit))
 
 
 def rows_from(conn: Connection, query: ClientQuery, anchor_key: SortKey | None,
               limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
     """``limit`` rows starting at ``anchor_key`` itself (as returned by :func:`anchors`)."""
-    return _finish_rows(conn, pager(query).page(conn, anchor_key, limit, inclusive=True))
+    words = _plain_name_search(query) if conn.dialect.name == "postgresql" else None
+    if words:
+        return _finish_rows(_name_page(conn, query, words, anchor_key, limit, True))
+    return _finish_rows(pager(query).page(conn, anchor_key, limit, inclusive=True))
 
 
 def count(conn: Connection, query: ClientQuery, limit: int | None = None) -> int:
@@ -328,18 +457,24 @@ def count(conn: Connection, query: ClientQuery, limit: int | None = None) -> int
 def anchors(conn: Connection, query: ClientQuery, every: int = PAGE_SIZE) -> list[SortKey]:
     """Sort keys of rows 0, every, 2·every, …: row N is ``rows_from(anchors[N // every])``
     advanced by ``N % every``."""
-    return pager(query).anchors(conn, Client, every)
+    return pager(query).anchors(conn, Client, every, by_steps=_index_served(query))
+
+
+def _index_served(query: ClientQuery) -> bool:
+    """The whole list (only «not marked» filters it) in name order: the name index
+    serves the order and the filter, so anchors can step through it."""
+    return (query.sort is ClientSort.NAME and not query.text.strip()
+            and _preset(query) is None and query.client_ids is None
+            and (query.user_filter is None or query.user_filter.is_empty()))
 
 
 def rows_by_ids(conn: Connection, query: ClientQuery, ids: Sequence[int]) -> list[dict[str, Any]]:
     """Fresh rows for given ids (ignores the filters, keeps the favourite flag's owner)."""
     if not ids:
         return []
-    stmt = _row_select(query).where(Client.id.in_(list(ids)))
-    rows = [dict(r._mapping) for r in conn.execute(stmt)]
-    for row in rows:
-        row["_key"] = (row.pop("_sort"), row["id"])
-    return _finish_rows(conn, rows)
+    p = pager(query)
+    return _finish_rows(p.fetch(conn, p.with_details(
+        _row_select(query).where(Client.id.in_(list(ids))))))
 
 
 class ClientSearch:
@@ -350,24 +485,24 @@ class ClientSearch:
 
     def page_after(self, query: ClientQuery, after_key: SortKey | None,
                    limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return page_after(conn, query, after_key, limit)
 
     def rows_from(self, query: ClientQuery, anchor_key: SortKey | None,
                   limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return rows_from(conn, query, anchor_key, limit)
 
     def count(self, query: ClientQuery, limit: int | None = None) -> int:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return count(conn, query, limit)
 
     def anchors(self, query: ClientQuery, every: int = PAGE_SIZE) -> list[SortKey]:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return anchors(conn, query, every)
 
     def rows_by_ids(self, query: ClientQuery, ids: Sequence[int]) -> list[dict[str, Any]]:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return rows_by_ids(conn, query, ids)
 
 
@@ -404,125 +539,11 @@ def preset_choices(base: OpenedBase) -> PresetChoices:
         )
 
 
-# ---------------------------------------------------------------------------
-# Operations on many selected clients (each one transaction)
-# ---------------------------------------------------------------------------
-
-
-def log_rows(entries: Iterable[tuple[str, int, int | None, str, Any, Any]],
-              employee_id: int | None) -> list[dict[str, Any]]:
-    now = utcnow()
-    return [
-        {"changed_at": now, "employee_id": employee_id, "table_name": table, "row_id": row_id,
-         "client_id": client_id, "field": field_, "old_value": display_value(old),
-         "new_value": display_value(new)}
-        for table, row_id, client_id, field_, old, new in entries
-    ]
-
-
-def touch_clients(conn: Connection, ids: Sequence[int], employee_id: int | None) -> None:
-    """Bump version and updated_* so open cards notice the change (optimistic locking)."""
-    conn.execute(update(Client).where(Client.id.in_(ids)).values(
-        version=Client.version + 1, updated_at=utcnow(), updated_by_id=employee_id))
-
-
-def set_marked_for_deletion(base: OpenedBase, client_ids: Sequence[int], marked: bool,
-                            employee_id: int | None) -> list[int]:
-    """Mark (or unmark: the undo) clients for deletion; returns the ids that changed."""
-    with base.engine.begin() as conn:
-        changed = list(conn.scalars(select(Client.id).where(
-            Client.id.in_(list(client_ids)), Client.marked_for_deletion.is_not(marked))))
-        if not changed:
-            return []
-        conn.execute(update(Client).where(Client.id.in_(changed))
-                     .values(marked_for_deletion=marked))
-        touch_clients(conn, changed, employee_id)
-        conn.execute(insert(ChangeLog), log_rows(
-            (("clients", cid, cid, "marked_for_deletion", not marked, marked)
-             for cid in changed), employee_id))
-    return changed
-
-
-def favourite_ids(base: OpenedBase, client_ids: Sequence[int], employee_id: int) -> set[int]:
-    with base.engine.connect() as conn:
-        return set(conn.scalars(select(Favourite.client_id).where(
-            Favourite.employee_id == employee_id, Favourite.client_id.in_(list(client_ids)))))
-
-
-def set_favourite(base: OpenedBase, client_ids: Sequence[int], employee_id: int,
-                  on: bool | None = None) -> bool:
-    """Star or unstar clients for an employee. ``on=None`` toggles: if every one is a
-    favourite they all lose the star, otherwise they all get it. Returns the new state."""
-    ids = list(dict.fromkeys(client_ids))
-    with base.engine.begin() as conn:
-        have = set(conn.scalars(select(Favourite.client_id).where(
-            Favourite.employee_id == employee_id, Favourite.client_id.in_(ids))))
-        if on is None:
-            on = len(have) < len(ids)
-        if on:
-            missing = [cid for cid in ids if cid not in have]
-            if missing:
-                conn.execute(insert(Favourite), [
-                    {"employee_id": employee_id, "client_id": cid, "contact_id": None}
-                    for cid in missing])
-        elif have:
-            conn.execute(delete(Favourite).where(Favourite.employee_id == employee_id,
-                                                 Favourite.client_id.in_(list(have))))
-    return on
-
-
-def set_responsible(base: OpenedBase, client_ids: Sequence[int], direction_id: int,
-                    responsible_id: int, employee_id: int | None) -> list[int]:
-    """Make ``responsible_id`` the responsible of every client for the direction; writes
-    the change log (field ``responsible:<direction code>``, old → new employee names)."""
-    ids = list(dict.fromkeys(client_ids))
-    with base.engine.begin() as conn:
-        code = conn.scalar(select(Direction.code).where(Direction.id == direction_id))
-        if code is None:
-            raise ValueError(f"direction {direction_id} does not exist")
-        names = dict(conn.execute(select(Employee.id, Employee.full_name)).tuples().all())
-        if responsible_id not in names:
-            raise ValueError(f"employee {responsible_id} does not exist")
-        current = {r.client_id: (r.id, r.employee_id) for r in conn.execute(
-            select(Responsibility.id, Responsibility.client_id, Responsibility.employee_id)
-            .where(Responsibility.direction_id == direction_id,
-                   Responsibility.client_id.in_(ids)))}
-        log: list[tuple[str, int, int | None, str, Any, Any]] = []
-        changed: list[int] = []
-        to_update = [cid for cid in ids if cid in current
-                     and current[cid][1] != responsible_id]
-        if to_update:
-            conn.execute(update(Responsibility).where(
-                Responsibility.direction_id == direction_id,
-                Responsibility.client_id.in_(to_update)).values(employee_id=responsible_id))
-            for cid in to_update:
-                row_id, old = current[cid]
-                log.append(("responsibilities", row_id, cid, f"responsible:{code}",
-                            names.get(old), names[responsible_id]))
-            changed += to_update
-        to_insert = [cid for cid in ids if cid not in current]
-        if to_insert:
-            conn.execute(insert(Responsibility), [
-                {"client_id": cid, "direction_id": direction_id, "employee_id": responsible_id}
-                for cid in to_insert])
-            new_ids = dict(conn.execute(
-                select(Responsibility.client_id, Responsibility.id).where(
-                    Responsibility.direction_id == direction_id,
-                    Responsibility.client_id.in_(to_insert))).tuples().all())
-            for cid in to_insert:
-                log.append(("responsibilities", new_ids[cid], cid, f"responsible:{code}",
-                            None, names[responsible_id]))
-            changed += to_insert
-        if changed:
-            touch_clients(conn, changed, employee_id)
-            conn.execute(insert(ChangeLog), log_rows(log, employee_id))
-    return changed
-
-
 __all__ = [
     "CLIENT_FILTER_FIELDS", "ClientPreset", "ClientQuery", "ClientSearch", "ClientSort",
     "MIN_PHONE_DIGITS", "PAGE_SIZE", "PRESETS_WITH_VALUE", "PRESET_TITLES", "PresetChoices",
     "anchors", "count", "favourite_ids", "is_digits_query", "page_after",
     "phone_prefixes", "preset_choices", "rows_by_ids", "rows_from", "set_favourite",
-    "set_marked_for_deletion", "set_responsible", "sort_expression", "where_clauses",
+    "set_marked_for_deletion", "set_responsible", "sort_expression", "touch_clients",
+    "where_clauses", "log_rows",
 ]

@@ -34,6 +34,7 @@ from vostok_desktop.services.list_filters import (
     KeysetOrder,
     KeysetPager,
     SortKey,
+    connect,
     like_escape,
     starts_with,
 )
@@ -180,24 +181,33 @@ def _from_clause() -> Any:
 
 
 def _row_select(query: ContactQuery) -> Any:
-    phone = (select(Phone.raw).where(Phone.contact_id == Contact.id)
-             .order_by(Phone.id).limit(1).correlate(Contact).scalar_subquery())
-    email = (select(Email.address).where(Email.contact_id == Contact.id)
-             .order_by(Email.id).limit(1).correlate(Contact).scalar_subquery())
-    favourite = exists().where(Favourite.contact_id == Contact.id,
-                               Favourite.employee_id == (query.employee_id or -1))
+    """The contact's own columns and its client's name; the page's details (first
+    phone, first e-mail, favourite flag) are correlated to the page's rows only."""
     return select(
         sort_expression(query.sort).label("_sort"),
         Contact.id, Contact.last_name, Contact.first_name, Contact.middle_name,
         Contact.position, Contact.birthday, Contact.stop_list, Contact.marked_for_deletion,
         Contact.client_id, Client.short_name.label("client_name"),
-        phone.label("phone"), email.label("email"), favourite.label("favourite"),
     ).select_from(_from_clause())
+
+
+def _details(employee_id: int | None) -> Any:
+    def columns(page: Any) -> list[ColumnElement[Any]]:
+        phone = (select(Phone.raw).where(Phone.contact_id == page.c.id)
+                 .order_by(Phone.id).limit(1).scalar_subquery())
+        email = (select(Email.address).where(Email.contact_id == page.c.id)
+                 .order_by(Email.id).limit(1).scalar_subquery())
+        favourite = exists().where(Favourite.contact_id == page.c.id,
+                                   Favourite.employee_id == (employee_id or -1))
+        return [phone.label("phone"), email.label("email"), favourite.label("favourite")]
+
+    return columns
 
 
 def pager(query: ContactQuery) -> KeysetPager:
     order = KeysetOrder(sort_expression(query.sort), Contact.id, query.descending)
-    return KeysetPager(_row_select(query), order, where_clauses(query))
+    return KeysetPager(_row_select(query), order, where_clauses(query),
+                       _details(query.employee_id))
 
 
 def _finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -223,22 +233,35 @@ def rows_from(conn: Connection, query: ContactQuery, anchor_key: SortKey | None,
 def count(conn: Connection, query: ContactQuery, limit: int | None = None) -> int:
     if is_digits_query(query.text):
         limit = None  # selective by its index; see client_search.count
-    return pager(query).count(conn, _from_clause(), limit)
+    return pager(query).count(conn, _keys_from(query), limit)
 
 
 def anchors(conn: Connection, query: ContactQuery, every: int = PAGE_SIZE) -> list[SortKey]:
-    return pager(query).anchors(conn, _from_clause(), every)
+    plain = (query.sort is ContactSort.NAME and not query.text.strip()
+             and _preset(query) is None and query.client_ids is None
+             and not query.position.strip()
+             and (query.user_filter is None or query.user_filter.is_empty()))
+    return pager(query).anchors(conn, _keys_from(query), every, by_steps=plain)
+
+
+def _keys_from(query: ContactQuery) -> Any:
+    """Counts and anchors need the clients only to filter on them: every contact has
+    its client (a non-null foreign key), and without the join the anchors are read from
+    the name index alone."""
+    conditions = query.user_filter.conditions if query.user_filter is not None else ()
+    if any(_FILTER_COLUMNS.get(c.field) is not None
+           and _FILTER_COLUMNS[c.field].table is Client.__table__ for c in conditions):
+        return _from_clause()
+    return Contact.__table__
 
 
 def rows_by_ids(conn: Connection, query: ContactQuery,
                 ids: Sequence[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
-    rows = [dict(r._mapping) for r in conn.execute(
-        _row_select(query).where(Contact.id.in_(list(ids))))]
-    for row in rows:
-        row["_key"] = (row.pop("_sort"), row["id"])
-    return _finish(rows)
+    p = pager(query)
+    return _finish(p.fetch(conn, p.with_details(
+        _row_select(query).where(Contact.id.in_(list(ids))))))
 
 
 class ContactSearch:
@@ -249,24 +272,24 @@ class ContactSearch:
 
     def page_after(self, query: ContactQuery, after_key: SortKey | None,
                    limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return page_after(conn, query, after_key, limit)
 
     def rows_from(self, query: ContactQuery, anchor_key: SortKey | None,
                   limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return rows_from(conn, query, anchor_key, limit)
 
     def count(self, query: ContactQuery, limit: int | None = None) -> int:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return count(conn, query, limit)
 
     def anchors(self, query: ContactQuery, every: int = PAGE_SIZE) -> list[SortKey]:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return anchors(conn, query, every)
 
     def rows_by_ids(self, query: ContactQuery, ids: Sequence[int]) -> list[dict[str, Any]]:
-        with self.base.engine.connect() as conn:
+        with connect(self.base.engine) as conn:
             return rows_by_ids(conn, query, ids)
 
 

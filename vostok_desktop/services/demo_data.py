@@ -932,11 +932,24 @@ def _generate_postgresql(
                 f"coalesce(max(id), 0) + 1, false) FROM {table}")
         _add_favourites(session, admin_id, summary)
         session.close()
-        progress(STAGE_ANALYZE, 0, 1)
-        for table in BULK_TABLES:
-            conn.exec_driver_sql(f"ANALYZE {table}")
-        progress(STAGE_ANALYZE, 1, 1)
+    progress(STAGE_ANALYZE, 0, 1)
+    _vacuum_analyze_postgresql(opened_base)
+    progress(STAGE_ANALYZE, 1, 1)
     _count(gen, summary)
+
+
+def _vacuum_analyze_postgresql(opened_base: OpenedBase) -> None:
+    """VACUUM ANALYZE the loaded tables after the load committed: statistics for the
+    planner, and the visibility map set so the lists' anchors are index-only scans.
+    VACUUM cannot run in a transaction: an AUTOCOMMIT connection, no statement limit."""
+    with opened_base.engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("SET statement_timeout = 0")
+        try:
+            for table in BULK_TABLES:
+                conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
+        finally:
+            conn.exec_driver_sql("RESET statement_timeout")
 
 
 def _suspend_indexes_postgresql(conn: Connection) -> list[str]:

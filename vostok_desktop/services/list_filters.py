@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,7 +35,7 @@ from sqlalchemy import (
     true,
     tuple_,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType
@@ -418,28 +420,54 @@ class KeysetOrder:
         return row >= tuple(key) if inclusive else row > tuple(key)
 
 
+Details = Callable[[Any], list[ColumnElement[Any]]]
+
+
 @dataclass
 class KeysetPager:
     """Pages of a filtered select by keyset: the select must carry labelled columns
-    ``_sort`` (the order's expression) and ``id``."""
+    ``_sort`` (the order's expression) and ``id``.
+
+    ``details`` (optional) gives extra labelled columns computed from the page subquery
+    — correlated lookups such as a main phone: the page is selected first and they are
+    evaluated for its rows only, in the same statement (a per-row subquery in the inner
+    select may be evaluated for every matching row before a sort; batched queries per
+    page cost a round trip each)."""
 
     base_select: Select[Any]
     order: KeysetOrder
     where: list[ColumnElement[bool]] = field(default_factory=list)
+    details: Details | None = None
 
     def _filtered(self, stmt: Select[Any]) -> Select[Any]:
         return stmt.where(*self.where) if self.where else stmt
 
-    def page(self, conn: Connection, after: SortKey | None, limit: int,
-             inclusive: bool = False) -> list[dict[str, Any]]:
+    def page_select(self, after: SortKey | None, limit: int,
+                    inclusive: bool = False) -> Select[Any]:
         stmt = self._filtered(self.base_select)
         if after is not None:
             stmt = stmt.where(self.order.after(after, inclusive))
-        stmt = stmt.order_by(*self.order.order_by()).limit(limit)
+        return stmt.order_by(*self.order.order_by()).limit(limit)
+
+    def with_details(self, stmt: Select[Any]) -> Select[Any]:
+        """``stmt`` (rows of ``base_select``) as a subquery plus the details, in order."""
+        if self.details is None:
+            return stmt.order_by(None).order_by(*self.order.order_by())
+        page = stmt.subquery("page")
+        ordering = [page.c._sort, page.c.id]
+        return select(page, *self.details(page)).order_by(
+            *(c.desc() if self.order.descending else c.asc() for c in ordering))
+
+    def fetch(self, conn: Connection, stmt: Select[Any]) -> list[dict[str, Any]]:
+        """Rows as dicts with their sort key in ``_key``."""
         rows = [dict(r._mapping) for r in conn.execute(stmt)]
         for row in rows:
             row["_key"] = (row.pop("_sort"), row["id"])
         return rows
+
+    def page(self, conn: Connection, after: SortKey | None, limit: int,
+             inclusive: bool = False) -> list[dict[str, Any]]:
+        return self.fetch(conn, self.with_details(self.page_select(after, limit, inclusive)))
 
     def count(self, conn: Connection, from_clause: Any, limit: int | None = None) -> int:
         """The row count; with ``limit``, at most ``limit + 1`` rows are counted."""
@@ -451,8 +479,16 @@ class KeysetPager:
             stmt = select(func.count()).select_from(inner)
         return int(conn.execute(stmt).scalar_one())
 
-    def anchors(self, conn: Connection, from_clause: Any, every: int) -> list[SortKey]:
-        """The sort key of rows 0, every, 2*every, … (one ordered pass over the keys)."""
+    def anchors(self, conn: Connection, from_clause: Any, every: int,
+                by_steps: bool = False) -> list[SortKey]:
+        """The sort key of rows 0, every, 2*every, … (one ordered pass over the keys).
+
+        ``by_steps`` (PostgreSQL; only when an index serves the order and the filters):
+        a recursive query steps ``every`` rows at a time from one anchor to the next
+        (``OFFSET every-1 LIMIT 1`` after it), instead of numbering every row with a
+        window function — 1M clients, index-only: 0.28 s instead of 0.76–0.9 s."""
+        if by_steps and conn.dialect.name == "postgresql":
+            return self._anchors_by_steps(conn, from_clause, every)
         number = func.row_number().over(order_by=self.order.order_by()).label("rn")
         inner = self._filtered(
             select(self.order.expression.label("k"), self.order.id_column.label("kid"), number)
@@ -461,3 +497,101 @@ class KeysetPager:
         stmt = (select(inner.c.k, inner.c.kid)
                 .where((inner.c.rn - 1) % every == 0).order_by(inner.c.rn))
         return [(r.k, r.kid) for r in conn.execute(stmt)]
+
+    def _anchors_by_steps(self, conn: Connection, from_clause: Any,
+                          every: int) -> list[SortKey]:
+        order = self.order
+        keys = self._filtered(select(order.expression.label("k"),
+                                     order.id_column.label("kid")).select_from(from_clause))
+        found = keys.order_by(*order.order_by()).limit(1).cte("anchors", recursive=True)
+        row, previous = tuple_(order.expression, order.id_column), tuple_(found.c.k, found.c.kid)
+        step = (keys.where(row < previous if order.descending else row > previous)
+                .order_by(*order.order_by()).offset(every - 1).limit(1).lateral("step"))
+        found = found.union_all(select(step.c.k, step.c.kid).select_from(
+            found.join(step, true())))
+        ordering = [found.c.k, found.c.kid]
+        stmt = select(found.c.k, found.c.kid).order_by(
+            *(c.desc() if order.descending else c.asc() for c in ordering))
+        return [(r.k, r.kid) for r in conn.execute(stmt)]
+
+
+# ---------------------------------------------------------------------------
+# Cancelling a stale read (a count or the anchors of a query the user left)
+# ---------------------------------------------------------------------------
+
+
+class Canceller:
+    """Cancels the statement a worker thread runs for a list, from another thread.
+
+    The worker binds it (:func:`cancellable`) around its read; the search services open
+    their connections with :func:`connect`, which attaches the connection while it is in
+    use. :meth:`cancel` then asks the server to stop (psycopg's ``cancel()``: a cancel
+    request on a separate socket, like ``pg_cancel_backend``) or interrupts SQLite; the
+    read fails with the driver's error, which the caller ignores as stale."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._dbapi: Any = None
+        self.cancelled = False
+        self.done = False  # set by the reader when its read is over
+
+    def attach(self, conn: Connection) -> None:
+        with self._lock:
+            self._dbapi = conn.connection.dbapi_connection
+            if self.cancelled:
+                self._interrupt()
+
+    def detach(self) -> None:
+        with self._lock:
+            self._dbapi = None
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            self._interrupt()
+
+    def _interrupt(self) -> None:
+        dbapi = self._dbapi
+        if dbapi is None:
+            return
+        stop = getattr(dbapi, "cancel", None) or getattr(dbapi, "interrupt", None)
+        if stop is not None:
+            try:
+                stop()
+            except Exception:  # noqa: BLE001 - best effort: the result is ignored anyway
+                pass
+
+
+_bound = threading.local()
+
+
+@contextmanager
+def cancellable(canceller: Canceller | None) -> Iterator[None]:
+    """Connections opened by :func:`connect` in this thread can be cancelled meanwhile."""
+    previous = getattr(_bound, "canceller", None)
+    _bound.canceller = canceller
+    try:
+        yield
+    finally:
+        _bound.canceller = previous
+
+
+@contextmanager
+def connect(engine: Engine) -> Iterator[Connection]:
+    """``engine.connect()`` that the thread's bound :class:`Canceller` can interrupt."""
+    canceller: Canceller | None = getattr(_bound, "canceller", None)
+    with engine.connect() as conn:
+        if canceller is None:
+            yield conn
+            return
+        canceller.attach(conn)
+        try:
+            if canceller.cancelled:
+                raise CancelledRead("the read was cancelled")
+            yield conn
+        finally:
+            canceller.detach()
+
+
+class CancelledRead(Exception):
+    """A read cancelled before it started."""

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QToolButton
 
-from vostok_desktop.gui.agents.client_list import (
+from vostok_desktop.gui.agents.list_agent import (
     MAX_CARDS_AT_ONCE,
     KeysetListAgent,
 )

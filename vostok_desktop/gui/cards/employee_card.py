@@ -1,9 +1,10 @@
-"""Карточка сотрудника (basic): details, read-only for non-administrators, and the
-clients the employee is responsible for."""
+"""Карточка сотрудника: details (read-only for non-administrators), the clients the employee
+is responsible for, and on the «Поручения» tab the open assignments and the load."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QWidget,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,8 +42,10 @@ UI_WIDGETS: dict[str, type[QWidget]] = {
     "department_combo": QComboBox, "role_combo": QComboBox, "extension_edit": QLineEdit,
     "email_edit": QLineEdit, "active_check": QCheckBox, "readonly_label": QLabel,
     "clients_table": QTableWidget, "message_label": QLabel, "save_button": QPushButton,
-    "reload_button": QPushButton,
+    "reload_button": QPushButton, "pages": QTabWidget, "load_label": QLabel,
+    "assignments_table": QTableWidget,
 }
+OVERDUE_COLOUR = "#c62828"
 
 
 class EmployeeCard(CardWidget):
@@ -65,6 +69,16 @@ class EmployeeCard(CardWidget):
             self.clients_table.setColumnWidth(c, width)
         self.clients_table.horizontalHeader().setStretchLastSection(True)
         on_activate(self.clients_table, self.open_current_client)
+        read_only_table(self.assignments_table,
+                        ["Срок", "Клиент", "Поручение", "Состояние", "Автор"])
+        for c, width in enumerate((120, 220, 330, 90)):
+            self.assignments_table.setColumnWidth(c, width)
+        self.assignments_table.horizontalHeader().setStretchLastSection(True)
+        on_activate(self.assignments_table, self.open_current_assignment)
+        self._assignment_ids: list[int] = []
+        self._assignments_loaded = False
+        self.pages.currentChanged.connect(lambda _i: self._load_assignments())
+        context.bus.entities_changed.connect(self._entities_changed)
         for edit in (self.full_name_edit, self.login_edit, self.extension_edit, self.email_edit):
             edit.setReadOnly(not self.editable)
             edit.textChanged.connect(lambda _t: self._edited())
@@ -118,6 +132,8 @@ class EmployeeCard(CardWidget):
                 table.setItem(r, c, item)
         if data.clients:
             table.setCurrentCell(0, 0)
+        self._assignments_loaded = False
+        self._load_assignments()
         self._filling = False
         self._snapshot = self._state()
         self._set_dirty(False)
@@ -177,3 +193,45 @@ class EmployeeCard(CardWidget):
         item = self.clients_table.item(self.clients_table.currentRow(), 0)
         if item is not None:
             self.context.cards.open("client", int(item.data(Qt.ItemDataRole.UserRole)))
+
+    # -- «Поручения»: open assignments and the load, read when the tab is shown ---------
+    def _load_assignments(self, force: bool = False) -> None:
+        if self.entity_id is None or (self._assignments_loaded and not force):
+            return
+        if self.pages.currentWidget() is not self.pages.widget(1) and not force:
+            return
+        from vostok_desktop.domain.work import ASSIGNMENT_STATE_TITLES
+        from vostok_desktop.gui.cards.widgets import fmt_dt
+        from vostok_desktop.services.assignments import employee_load, open_assignments_of
+
+        self._assignments_loaded = True
+        try:
+            rows = open_assignments_of(self.context.base, self.entity_id)
+            load = employee_load(self.context.base, self.entity_id)
+        except SQLAlchemyError as exc:
+            self.load_label.setText(f"Поручения не прочитаны: {exc.__class__.__name__}")
+            return
+        self.load_label.setText(load.summary())
+        table = self.assignments_table
+        table.setRowCount(len(rows))
+        self._assignment_ids = [r.id for r in rows]
+        for r, row in enumerate(rows):
+            values = [fmt_dt(row.deadline) or "без срока", row.client_name, row.text,
+                      ASSIGNMENT_STATE_TITLES[row.state], row.author_name]
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if row.overdue:
+                    item.setForeground(QBrush(QColor(OVERDUE_COLOUR)))
+                table.setItem(r, c, item)
+        if rows:
+            table.setCurrentCell(0, 0)
+
+    def _entities_changed(self, kind: str, _ids: list) -> None:
+        if kind in ("assignment", "work") and self._assignments_loaded:
+            self._load_assignments(force=True)
+
+    def open_current_assignment(self) -> None:
+        row = self.assignments_table.currentRow()
+        work = getattr(self.window(), "work", None)
+        if 0 <= row < len(self._assignment_ids) and work is not None:
+            work.open_assignment(self._assignment_ids[row])

@@ -31,7 +31,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from vostok_desktop.services.list_filters import ColourRule, SortKey, colour_for
+from vostok_desktop.services.list_filters import (
+    Canceller,
+    ColourRule,
+    SortKey,
+    cancellable,
+    colour_for,
+)
 
 BLOCK_SIZE = 200
 MAX_CACHED_BLOCKS = 64
@@ -143,17 +149,24 @@ class _Bridge(QObject):
 
 class _Job(QRunnable):
     """One read on a worker thread (its own pooled connection); the result or the
-    exception goes back through ``signal``."""
+    exception goes back through ``signal``. ``canceller`` stops the statement when the
+    query it reads for is replaced (the services connect through
+    :func:`vostok_desktop.services.list_filters.connect`)."""
 
-    def __init__(self, work: Callable[[], object], generation: int, signal: Any) -> None:
+    def __init__(self, work: Callable[[], object], generation: int, signal: Any,
+                 canceller: Canceller) -> None:
         super().__init__()
         self.work, self.generation, self.signal = work, generation, signal
+        self.canceller = canceller
 
     def run(self) -> None:
         try:
-            result: object = self.work()
+            with cancellable(self.canceller):
+                result: object = self.work()
         except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
             result = exc
+        finally:
+            self.canceller.done = True
         self.signal.emit(self.generation, result)
 
 
@@ -175,6 +188,8 @@ class KeysetTableModel(QAbstractTableModel):
         self.background = True
         self._generation = 0
         self._anchors_pending = -1
+        self._running: list[Canceller] = []  # reads on workers for this generation
+        self.cancelled_reads = 0
         self._bridge = _Bridge(self)
         self._bridge.counted.connect(self._count_ready)
         self._bridge.anchored.connect(self._anchors_ready)
@@ -206,7 +221,7 @@ class KeysetTableModel(QAbstractTableModel):
         self._blocks.clear()
         self._anchors = None
         self._prefetch.clear()
-        self._generation += 1
+        self._new_generation()
         first = self._read_block(0) or []
         self._count = len(first)
         self.count_exact = len(first) < self.block_size
@@ -220,30 +235,44 @@ class KeysetTableModel(QAbstractTableModel):
         keeps its scroll position and selection."""
         self._blocks.clear()
         self._anchors = None
-        self._generation += 1
+        self._new_generation()
         if self._count:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(self._count - 1, len(self.columns) - 1))
         self.count_exact = False
         self._start_count(self._source)
 
+    def _new_generation(self) -> None:
+        """A new query or a refresh: cancel the counts and anchors still being read for
+        the old one (a broad count at a million rows holds a connection for a while)."""
+        self._generation += 1
+        for canceller in self._running:
+            if not canceller.done:
+                canceller.cancel()
+                self.cancelled_reads += 1
+        self._running.clear()
+
+    def _start_job(self, work: Callable[[], object], signal: Any) -> None:
+        canceller = Canceller()
+        self._running.append(canceller)
+        QThreadPool.globalInstance().start(_Job(work, self._generation, signal, canceller))
+
     def _start_count(self, source: KeysetSource) -> None:
         generation = self._generation
         if not self._in_background():
             self._count_ready(generation, source.count())
             return
-        QThreadPool.globalInstance().start(
-            _Job(lambda: source.count(), generation, self._bridge.counted))
+        self._start_job(lambda: source.count(), self._bridge.counted)
 
     def _start_anchors(self) -> None:
-        """Every 200th key (~0.3–2 s at a million rows) is read on a worker; rows of blocks
-        that need it stay empty until it arrives."""
+        """Every 200th key (~0.3 s for the whole list at a million rows on PostgreSQL;
+        longer for filtered lists) is read on a worker; rows of blocks that need it stay
+        empty until it arrives. A newer query cancels it."""
         if self._anchors_pending == self._generation:
             return
         self._anchors_pending = self._generation
         source, size = self._source, self.block_size
-        QThreadPool.globalInstance().start(
-            _Job(lambda: source.anchors(size), self._generation, self._bridge.anchored))
+        self._start_job(lambda: source.anchors(size), self._bridge.anchored)
 
     def _anchors_ready(self, generation: int, result: object) -> None:
         if generation != self._generation:

@@ -1,0 +1,201 @@
+"""Generate the default print forms (DOCX with docxtpl tags) installed into a new base.
+
+Run: ``python resources/templates/make_templates.py`` — rewrites the *.docx beside it.
+The company edits its own copies in Word or LibreOffice afterwards (they are stored in
+the base with versions); these files are only the starting point.
+
+Fields available in every template (see vostok_desktop/services/templates.py):
+``company``, ``client``, ``contacts``, ``recipient``, ``employee``, ``document``,
+``items``, ``today``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+HERE = Path(__file__).resolve().parent
+
+
+def _new(title: str) -> Document:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(11)
+    for section in doc.sections:
+        section.left_margin = section.right_margin = Cm(2)
+        section.top_margin = section.bottom_margin = Cm(1.5)
+    head = doc.add_paragraph("{{ company.name }}, ИНН {{ company.inn }}, {{ company.address }}")
+    head.runs[0].font.size = Pt(9)
+    heading = doc.add_heading(title, level=1)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return doc
+
+
+def _pairs(doc: Document, rows: list[tuple[str, str]]) -> None:
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[1].text = value
+        cells[0].paragraphs[0].runs[0].bold = True
+
+
+def _items_table(doc: Document) -> None:
+    table = doc.add_table(rows=1, cols=6)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells,
+                          ("№", "Наименование", "Кол-во", "Ед.", "Цена, руб.", "Сумма, руб."),
+                          strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    loop = table.add_row().cells
+    loop[0].text = "{%tr for item in items %}"
+    row = table.add_row().cells
+    for cell, text in zip(row, ("{{ loop.index }}", "{{ item.name }}", "{{ item.quantity }}",
+                                "{{ item.unit }}", "{{ item.price }}", "{{ item.amount }}"),
+                          strict=True):
+        cell.text = text
+    end = table.add_row().cells
+    end[0].text = "{%tr endfor %}"
+    doc.add_paragraph("Итого: {{ document.total }} руб. В т. ч. НДС: {{ document.vat }}")
+    doc.add_paragraph("Всего к оплате: {{ document.total_words }}")
+
+
+def _signatures(doc: Document) -> None:
+    doc.add_paragraph()
+    doc.add_paragraph("Руководитель ____________ {{ company.director }}")
+    doc.add_paragraph("Исполнитель ____________ {{ employee.full_name }}")
+
+
+def client_card() -> Document:
+    doc = _new("Карточка клиента")
+    _pairs(doc, [
+        ("Краткое наименование", "{{ client.short_name }}"),
+        ("Полное наименование", "{{ client.full_name }}"),
+        ("ИНН / КПП", "{{ client.inn }} / {{ client.kpp }}"),
+        ("ОГРН", "{{ client.ogrn }}"),
+        ("Статус", "{{ client.status }}"),
+        ("Регион", "{{ client.region }}"),
+        ("Сегмент", "{{ client.segment }}"),
+        ("Юридический адрес", "{{ client.legal_address }}"),
+        ("Фактический адрес", "{{ client.actual_address }}"),
+        ("Телефоны", "{{ client.phones }}"),
+        ("E-mail", "{{ client.emails }}"),
+        ("Сайт", "{{ client.website }}"),
+        ("Примечание", "{{ client.notes }}"),
+    ])
+    doc.add_heading("Контактные лица", level=2)
+    doc.add_paragraph("{% for c in contacts %}{{ c.full_name }}, {{ c.position }}: "
+                      "{{ c.phones }} {{ c.emails }}\n{% endfor %}")
+    doc.add_paragraph("Распечатано {{ today }}, {{ employee.full_name }}")
+    return doc
+
+
+def contact_list() -> Document:
+    doc = _new("Контактные лица клиента {{ client.short_name }}")
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells,
+                          ("ФИО", "Должность", "Телефоны", "E-mail", "День рождения"),
+                          strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    table.add_row().cells[0].text = "{%tr for c in contacts %}"
+    row = table.add_row().cells
+    for cell, text in zip(row, ("{{ c.full_name }}", "{{ c.position }}", "{{ c.phones }}",
+                                "{{ c.emails }}", "{{ c.birthday }}"), strict=True):
+        cell.text = text
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    doc.add_paragraph("ИНН {{ client.inn }}. Распечатано {{ today }}.")
+    return doc
+
+
+def contract() -> Document:
+    doc = _new("Договор № {{ document.number }}")
+    doc.add_paragraph("г. {{ company.city }}\t\t\t\t\t\t{{ document.date }}")
+    doc.add_paragraph(
+        "{{ company.name }}, именуемое в дальнейшем «Исполнитель», в лице руководителя "
+        "{{ company.director }}, с одной стороны, и {{ client.full_name }} "
+        "(ИНН {{ client.inn }}), именуемое в дальнейшем «Заказчик», с другой стороны, "
+        "заключили настоящий договор о нижеследующем."
+    )
+    doc.add_paragraph("1. Исполнитель оказывает Заказчику услуги по информационному "
+                      "сопровождению установленных экземпляров систем КонсультантПлюс.")
+    doc.add_paragraph("2. Стоимость услуг определяется прейскурантом Исполнителя и "
+                      "указывается в счетах.")
+    doc.add_paragraph("3. Договор вступает в силу с {{ document.date }} и действует "
+                      "до 31 декабря текущего года.")
+    doc.add_heading("Реквизиты сторон", level=2)
+    _pairs(doc, [
+        ("Исполнитель", "{{ company.name }}, ИНН {{ company.inn }}, {{ company.address }}"),
+        ("Заказчик", "{{ client.full_name }}, ИНН {{ client.inn }}, КПП {{ client.kpp }}, "
+                     "{{ client.legal_address }}"),
+    ])
+    _signatures(doc)
+    return doc
+
+
+def invoice() -> Document:
+    doc = _new("Счёт на оплату № {{ document.number }} от {{ document.date }}")
+    _pairs(doc, [
+        ("Поставщик", "{{ company.name }}, ИНН {{ company.inn }}, {{ company.address }}"),
+        ("Банк", "{{ company.bank }}"),
+        ("Покупатель", "{{ client.full_name }}, ИНН {{ client.inn }}, КПП {{ client.kpp }}"),
+        ("Адрес покупателя", "{{ client.legal_address }}"),
+    ])
+    doc.add_paragraph()
+    _items_table(doc)
+    _signatures(doc)
+    return doc
+
+
+def act() -> Document:
+    doc = _new("Акт № {{ document.number }} от {{ document.date }}")
+    doc.add_paragraph("Исполнитель: {{ company.name }}, ИНН {{ company.inn }}")
+    doc.add_paragraph("Заказчик: {{ client.full_name }}, ИНН {{ client.inn }}")
+    _items_table(doc)
+    doc.add_paragraph("Вышеперечисленные услуги выполнены полностью и в срок. Заказчик "
+                      "претензий по объёму, качеству и срокам оказания услуг не имеет.")
+    doc.add_paragraph("Исполнитель ____________\t\t\tЗаказчик ____________")
+    return doc
+
+
+def letter() -> Document:
+    doc = _new("")
+    doc.add_paragraph("{{ client.full_name }}\n{{ client.legal_address }}").alignment = (
+        WD_ALIGN_PARAGRAPH.RIGHT)
+    doc.add_paragraph("Исх. № {{ document.number }} от {{ document.date }}")
+    doc.add_paragraph("{% if recipient %}Уважаемый(ая) {{ recipient.first_name }} "
+                      "{{ recipient.middle_name }}!{% else %}Уважаемые коллеги!{% endif %}")
+    doc.add_paragraph("{{ document.body }}")
+    doc.add_paragraph("С уважением,\n{{ employee.full_name }}\n{{ company.name }}, "
+                      "тел. {{ company.phone }}")
+    return doc
+
+
+DEFAULTS = {
+    "client_card.docx": client_card,
+    "contact_list.docx": contact_list,
+    "contract.docx": contract,
+    "invoice.docx": invoice,
+    "act.docx": act,
+    "letter.docx": letter,
+}
+
+
+def main() -> None:
+    for name, build in DEFAULTS.items():
+        doc = build()
+        doc.core_properties.author = "Vostok Desktop"
+        doc.core_properties.title = name.removesuffix(".docx")
+        doc.save(HERE / name)
+        print(HERE / name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Operations on many clients selected in «Список клиентов» (each one transaction): mark
+for deletion and undo, favourites, responsible for a direction; all write the change log
+and bump the clients' versions so open cards notice (optimistic locking)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from vostok_desktop.db import OpenedBase
+from vostok_desktop.domain import (
+    ChangeLog,
+    Client,
+    Direction,
+    Employee,
+    Favourite,
+    Responsibility,
+)
+from vostok_desktop.domain.base import utcnow
+from vostok_desktop.services.change_log import display_value
+
+
+def log_rows(entries: Iterable[tuple[str, int, int | None, str, Any, Any]],
+              employee_id: int | None) -> list[dict[str, Any]]:
+    now = utcnow()
+    return [
+        {"changed_at": now, "employee_id": employee_id, "table_name": table, "row_id": row_id,
+         "client_id": client_id, "field": field_, "old_value": display_value(old),
+         "new_value": display_value(new)}
+        for table, row_id, client_id, field_, old, new in entries
+    ]
+
+
+def touch_clients(conn: Connection, ids: Sequence[int], employee_id: int | None) -> None:
+    """Bump version and updated_* so open cards notice the change (optimistic locking)."""
+    conn.execute(update(Client).where(Client.id.in_(ids)).values(
+        version=Client.version + 1, updated_at=utcnow(), updated_by_id=employee_id))
+
+
+def set_marked_for_deletion(base: OpenedBase, client_ids: Sequence[int], marked: bool,
+                            employee_id: int | None) -> list[int]:
+    """Mark (or unmark: the undo) clients for deletion; returns the ids that changed."""
+    with base.engine.begin() as conn:
+        changed = list(conn.scalars(select(Client.id).where(
+            Client.id.in_(list(client_ids)), Client.marked_for_deletion.is_not(marked))))
+        if not changed:
+            return []
+        conn.execute(update(Client).where(Client.id.in_(changed))
+                     .values(marked_for_deletion=marked))
+        touch_clients(conn, changed, employee_id)
+        conn.execute(insert(ChangeLog), log_rows(
+            (("clients", cid, cid, "marked_for_deletion", not marked, marked)
+             for cid in changed), employee_id))
+    return changed
+
+
+def favourite_ids(base: OpenedBase, client_ids: Sequence[int], employee_id: int) -> set[int]:
+    with base.engine.connect() as conn:
+        return set(conn.scalars(select(Favourite.client_id).where(
+            Favourite.employee_id == employee_id, Favourite.client_id.in_(list(client_ids)))))
+
+
+def set_favourite(base: OpenedBase, client_ids: Sequence[int], employee_id: int,
+                  on: bool | None = None) -> bool:
+    """Star or unstar clients for an employee. ``on=None`` toggles: if every one is a
+    favourite they all lose the star, otherwise they all get it. Returns the new state."""
+    ids = list(dict.fromkeys(client_ids))
+    with base.engine.begin() as conn:
+        have = set(conn.scalars(select(Favourite.client_id).where(
+            Favourite.employee_id == employee_id, Favourite.client_id.in_(ids))))
+        if on is None:
+            on = len(have) < len(ids)
+        if on:
+            missing = [cid for cid in ids if cid not in have]
+            if missing:
+                conn.execute(insert(Favourite), [
+                    {"employee_id": employee_id, "client_id": cid, "contact_id": None}
+                    for cid in missing])
+        elif have:
+            conn.execute(delete(Favourite).where(Favourite.employee_id == employee_id,
+                                                 Favourite.client_id.in_(list(have))))
+    return on
+
+
+def set_responsible(base: OpenedBase, client_ids: Sequence[int], direction_id: int,
+                    responsible_id: int, employee_id: int | None) -> list[int]:
+    """Make ``responsible_id`` the responsible of every client for the direction; writes
+    the change log (field ``responsible:<direction code>``, old → new employee names)."""
+    ids = list(dict.fromkeys(client_ids))
+    with base.engine.begin() as conn:
+        code = conn.scalar(select(Direction.code).where(Direction.id == direction_id))
+        if code is None:
+            raise ValueError(f"direction {direction_id} does not exist")
+        names = dict(conn.execute(select(Employee.id, Employee.full_name)).tuples().all())
+        if responsible_id not in names:
+            raise ValueError(f"employee {responsible_id} does not exist")
+        current = {r.client_id: (r.id, r.employee_id) for r in conn.execute(
+            select(Responsibility.id, Responsibility.client_id, Responsibility.employee_id)
+            .where(Responsibility.direction_id == direction_id,
+                   Responsibility.client_id.in_(ids)))}
+        log: list[tuple[str, int, int | None, str, Any, Any]] = []
+        changed: list[int] = []
+        to_update = [cid for cid in ids if cid in current
+                     and current[cid][1] != responsible_id]
+        if to_update:
+            conn.execute(update(Responsibility).where(
+                Responsibility.direction_id == direction_id,
+                Responsibility.client_id.in_(to_update)).values(employee_id=responsible_id))
+            for cid in to_update:
+                row_id, old = current[cid]
+                log.append(("responsibilities", row_id, cid, f"responsible:{code}",
+                            names.get(old), names[responsible_id]))
+            changed += to_update
+        to_insert = [cid for cid in ids if cid not in current]
+        if to_insert:
+            conn.execute(insert(Responsibility), [
+                {"client_id": cid, "direction_id": direction_id, "employee_id": responsible_id}
+                for cid in to_insert])
+            new_ids = dict(conn.execute(
+                select(Responsibility.client_id, Responsibility.id).where(
+                    Responsibility.direction_id == direction_id,
+                    Responsibility.client_id.in_(to_insert))).tuples().all())
+            for cid in to_insert:
+                log.append(("responsibilities", new_ids[cid], cid, f"responsible:{code}",
+                            None, names[responsible_id]))
+            changed += to_insert
+        if changed:
+            touch_clients(conn, changed, employee_id)
+            conn.execute(insert(ChangeLog), log_rows(log, employee_id))
+    return changed
+
+
+__all__ = ["favourite_ids", "log_rows", "set_favourite", "set_marked_for_deletion",
+           "set_responsible", "touch_clients"]

@@ -1,0 +1,457 @@
+"""Import of clients (and a contact each) from .xlsx and .csv, with duplicate analysis.
+
+No Qt. The steps, each a plain function the wizard calls in turn:
+
+1. :func:`read_source` — the file's header and rows; a broken file (empty, truncated,
+   not a workbook, wrong encoding) raises :class:`ImportFileError` saying so.
+2. :func:`guess_mapping` — which column feeds which field (the wizard remembers the
+   user's choice per source by :func:`source_signature`).
+3. :func:`analyse` — per-row validation (INN checksum, phone, required fields) and
+   duplicate groups: rows that share an INN, a normalized name or a phone with each
+   other or with clients in the base, each with a proposed action (create / merge /
+   skip) and, for a merge, a field-by-field diff (:func:`merge_diff`).
+4. :func:`apply_import` — writes in batches, one transaction each; a cancel or an error
+   rolls back the batch in progress, so no batch is ever half written. Returns an
+   :class:`ImportSummary` (exportable with :func:`export_summary`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from vostok_desktop.db import OpenedBase
+from vostok_desktop.domain import (
+    Client,
+    ClientStatus,
+    Contact,
+    Phone,
+)
+from vostok_desktop.domain.clients import (
+    CLIENT_STATUS_TITLES,
+    contact_search_name,
+)
+from vostok_desktop.domain.validators import (
+    ValidationError,
+    normalize_phone,
+    validate_email,
+    validate_inn,
+    validate_kpp,
+    validate_ogrn_any,
+)
+from vostok_desktop.services.change_log import display_value
+from vostok_desktop.services.duplicates import (
+    ClientBrief,
+    _UnionFind,
+    lift_statement_timeout,
+    normalize_name,
+)
+from vostok_desktop.services.importing_sources import (
+    CLIENT_KEYS,
+    ENCODINGS,
+    FIELDS_BY_KEY,
+    IMPORT_FIELDS,
+    ImportField,
+    ImportFileError,
+    Mapping,
+    SourceTable,
+    guess_mapping,
+    read_csv_bytes,
+    read_source,
+    read_xlsx,
+    source_signature,
+)
+
+Progress = Callable[[str, int, int], None]
+
+__all__ = ["ENCODINGS", "FIELDS_BY_KEY", "IMPORT_FIELDS", "ImportField", "ImportFileError",
+           "Mapping", "SourceTable", "guess_mapping", "read_csv_bytes", "read_source",
+           "read_xlsx", "source_signature", "analyse", "apply_import", "merge_diff",
+           "export_summary", "ImportPlan", "ImportGroup", "ImportSummary", "GroupAction"]
+
+class ImportCancelled(Exception):
+    """Raised by a progress callback to stop the import; the batch in progress rolls back."""
+
+
+# -- rows -------------------------------------------------------------------------------------
+@dataclass
+class ImportRow:
+    index: int  # in the source table
+    line: int  # in the file
+    data: dict[str, Any] = field(default_factory=dict)  # cleaned client fields
+    phones: list[tuple[str, str, str | None]] = field(default_factory=list)  # raw, digits, ext
+    emails: list[str] = field(default_factory=list)
+    address: str | None = None
+    contact: dict[str, Any] | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def name_key(self) -> str:
+        return normalize_name(self.data.get("short_name"))
+
+
+_STATUS_BY_TEXT = {**{t.lower(): s for s, t in CLIENT_STATUS_TITLES.items()},
+                   **{s.value: s for s in ClientStatus}, "обслуживается": ClientStatus.SERVED,
+                   "потенциальный клиент": ClientStatus.PROSPECT}
+
+
+def _text(value: Any, label: str, *, digits: bool = False) -> str:
+    """A cell as text; numbers typed into «digit» fields (INN, phone) lose their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise ValidationError("type", f"{label}: в ячейке логическое значение, ожидается текст")
+    if isinstance(value, (datetime, date, time)):
+        if digits:
+            raise ValidationError("type", f"{label}: в ячейке дата, ожидается число")
+        return value.strftime("%d.%m.%Y") if isinstance(value, date) else str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        if digits:
+            raise ValidationError("type", f"{label}: дробное число «{value}», ожидаются цифры")
+        return str(value)
+    return str(value).strip()
+
+
+def _split_many(text: str) -> list[str]:
+    parts = [p.strip() for p in text.replace("\n", ";").split(";")]
+    if len(parts) == 1 and text.count(",") and "@" in text:
+        parts = [p.strip() for p in text.split(",")]
+    return [p for p in parts if p]
+
+
+def parse_row(index: int, line: int, values: Sequence[Any], mapping: Mapping) -> ImportRow:
+    row = ImportRow(index, line)
+
+    def cell(key: str, digits: bool = False) -> str:
+        col = mapping.get(key)
+        if col is None or col >= len(values):
+            return ""
+        try:
+            text = _text(values[col], FIELDS_BY_KEY[key].title, digits=digits)
+        except ValidationError as exc:
+            row.errors.append(exc.message)
+            return ""
+        limit = FIELDS_BY_KEY[key].max_length
+        if limit and len(text) > limit:
+            row.errors.append(f"{FIELDS_BY_KEY[key].title}: длиннее {limit} знаков")
+            return text[:limit]
+        return text
+
+    def check(fn: Callable[[str], Any], text: str) -> Any:
+        try:
+            return fn(text)
+        except ValidationError as exc:
+            row.errors.append(exc.message)
+            return None
+
+    short = cell("short_name") or cell("full_name")
+    if not short:
+        row.errors.append("Краткое наименование: обязательное поле")
+    data: dict[str, Any] = {"short_name": short, "full_name": cell("full_name")}
+    inn, kpp, ogrn = cell("inn", True), cell("kpp", True), cell("ogrn", True)
+    data["inn"] = check(validate_inn, inn) if inn else None
+    data["kpp"] = check(validate_kpp, kpp) if kpp else None
+    data["ogrn"] = check(validate_ogrn_any, ogrn) if ogrn else None
+    status = cell("status")
+    if status:
+        data["status"] = _STATUS_BY_TEXT.get(status.lower())
+        if data["status"] is None:
+            row.errors.append(f"Статус: неизвестное значение «{status}» (допустимы: "
+                              f"{', '.join(CLIENT_STATUS_TITLES.values())})")
+    for key in ("region", "segment", "source", "website", "notes"):
+        data[key] = cell(key) or None
+    row.data = data
+    for raw in _split_many(cell("phone", True)):
+        phone = check(normalize_phone, raw)
+        if phone is not None:
+            row.phones.append((phone.raw, phone.digits, phone.extension))
+    for raw in _split_many(cell("email")):
+        email = check(validate_email, raw)
+        if email is not None:
+            row.emails.append(email)
+    row.address = cell("address") or None
+    person = cell("contact_name")
+    if person:
+        parts = person.split()
+        contact: dict[str, Any] = {
+            "last_name": parts[0], "first_name": parts[1] if len(parts) > 1 else "",
+            "middle_name": " ".join(parts[2:]), "position": cell("contact_position") or None,
+            "phones": [], "emails": []}
+        for raw in _split_many(cell("contact_phone", True)):
+            phone = check(normalize_phone, raw)
+            if phone is not None:
+                contact["phones"].append((phone.raw, phone.digits, phone.extension))
+        for raw in _split_many(cell("contact_email")):
+            email = check(validate_email, raw)
+            if email is not None:
+                contact["emails"].append(email)
+        row.contact = contact
+    # Prefix each message with nothing more: the wizard shows «строка N: …».
+    return row
+
+
+# -- analysis --------------------------------------------------------------------------------
+class GroupAction(enum.StrEnum):
+    CREATE = "create"
+    MERGE = "merge"
+    SKIP = "skip"
+
+
+GROUP_ACTION_TITLES = {GroupAction.CREATE: "Создать новых",
+                       GroupAction.MERGE: "Объединить",
+                       GroupAction.SKIP: "Пропустить"}
+
+
+@dataclass
+class ImportGroup:
+    id: int
+    rows: list[int]  # indexes into ImportPlan.rows
+    existing: list[ClientBrief]
+    reasons: set[str]
+    action: GroupAction
+    target_id: int | None = None  # the existing client a merge goes into
+
+    @property
+    def reason_text(self) -> str:
+        return ", ".join(sorted(self.reasons))
+
+
+@dataclass
+class ImportPlan:
+    source: str
+    rows: list[ImportRow]
+    groups: list[ImportGroup]
+    singles: list[int]  # rows with no duplicate: created as they are
+
+    @property
+    def invalid(self) -> list[ImportRow]:
+        return [r for r in self.rows if not r.valid]
+
+    def group_of_row(self) -> dict[int, ImportGroup]:
+        return {i: g for g in self.groups for i in g.rows}
+
+
+def _link_all(uf: _UnionFind, reasons: dict[int, set[str]], nodes: list[int],
+              reason: str) -> None:
+    for other in nodes[1:]:
+        uf.union(nodes[0], other)
+    for node in nodes:
+        reasons[node].add(reason)
+
+
+def analyse(base: OpenedBase, table: SourceTable, mapping: Mapping,
+            progress: Progress | None = None) -> ImportPlan:
+    """Validate every row and find duplicate groups, within the file and against the base.
+    Nothing is written."""
+    if "short_name" not in mapping and "full_name" not in mapping:
+        raise ImportFileError("Не выбран столбец с наименованием клиента")
+    rows: list[ImportRow] = []
+    total = len(table.rows)
+    for i, values in enumerate(table.rows):
+        if progress is not None and i % 5000 == 0:
+            progress("Проверка строк", i, total)
+        rows.append(parse_row(i, table.line(i), values, mapping))
+    valid = [r for r in rows if r.valid]
+    uf = _UnionFind()
+    reasons: dict[int, set[str]] = defaultdict(set)
+    # Row nodes are 1..n (row index + 1); existing clients are negative ids.
+    by_inn: dict[str, list[int]] = defaultdict(list)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    by_phone: dict[str, list[int]] = defaultdict(list)
+    for r in valid:
+        node = r.index + 1
+        uf.find(node)
+        if r.data.get("inn"):
+            by_inn[r.data["inn"]].append(node)
+        if r.name_key:
+            by_name[r.name_key].append(node)
+        for digits in {p[1] for p in r.phones}:
+            by_phone[digits].append(node)
+    existing: dict[int, ClientBrief] = {}
+    alive = Client.marked_for_deletion.is_(False)
+    with base.sessions() as s:
+        lift_statement_timeout(s)
+        if progress is not None:
+            progress("Поиск в базе по ИНН", 0, 3)
+        inns = list(by_inn)
+        for start in range(0, len(inns), 1000):
+            for cid, name, inn, region in s.execute(select(
+                    Client.id, Client.short_name, Client.inn, Client.region).where(
+                    alive, Client.inn.in_(inns[start:start + 1000]))):
+                existing[cid] = ClientBrief(cid, name, inn, region)
+                by_inn[inn].append(-cid)
+        if progress is not None:
+            progress("Поиск в базе по телефону", 1, 3)
+        phones = list(by_phone)
+        owner = func.coalesce(Phone.client_id, Contact.client_id)
+        for start in range(0, len(phones), 1000):
+            for digits, cid in s.execute(select(Phone.digits, owner).outerjoin(
+                    Contact, Contact.id == Phone.contact_id).where(
+                    Phone.digits.in_(phones[start:start + 1000])).distinct()):
+                if cid is not None:
+                    by_phone[digits].append(-cid)
+        if progress is not None:
+            progress("Поиск в базе по наименованию", 2, 3)
+        if by_name:
+            for cid, name in s.execute(select(Client.id, Client.short_name).where(alive)
+                                       .execution_options(yield_per=20000)):
+                key = normalize_name(name)
+                if key in by_name:
+                    by_name[key].append(-cid)
+        for index, (label, groups) in enumerate((("ИНН", by_inn), ("наименование", by_name),
+                                                 ("телефон", by_phone))):
+            del index
+            for nodes in groups.values():
+                unique = list(dict.fromkeys(nodes))
+                if len(unique) > 1:
+                    _link_all(uf, reasons, unique, label)
+        members: dict[int, list[int]] = defaultdict(list)
+        for node in list(uf.parent):
+            members[uf.find(node)].append(node)
+        need = [-n for nodes in members.values() if len(nodes) > 1 for n in nodes
+                if n < 0 and -n not in existing]
+        for start in range(0, len(need), 1000):
+            for cid, name, inn, region in s.execute(select(
+                    Client.id, Client.short_name, Client.inn, Client.region).where(
+                    Client.id.in_(need[start:start + 1000]))):
+                existing[cid] = ClientBrief(cid, name, inn, region)
+    groups: list[ImportGroup] = []
+    grouped: set[int] = set()
+    for nodes in members.values():
+        if len(nodes) < 2:
+            continue
+        row_idx = sorted(n - 1 for n in nodes if n > 0)
+        clients = sorted((existing[-n] for n in nodes if n < 0 and -n in existing),
+                         key=lambda b: b.id)
+        why = set().union(*(reasons[n] for n in nodes))
+        groups.append(_proposal(len(groups) + 1, row_idx, clients, why, rows))
+        grouped.update(row_idx)
+    groups.sort(key=lambda g: g.rows[0])
+    for number, group in enumerate(groups, start=1):
+        group.id = number
+    singles = [r.index for r in valid if r.index not in grouped]
+    if progress is not None:
+        progress("Анализ завершён", total, total)
+    return ImportPlan(table.name, rows, groups, singles)
+
+
+def _proposal(gid: int, row_idx: list[int], clients: list[ClientBrief], why: set[str],
+              rows: list[ImportRow]) -> ImportGroup:
+    inns = {rows[i].data.get("inn") for i in row_idx} - {None}
+    if clients:
+        same_inn = [c for c in clients if c.inn and c.inn in inns]
+        if same_inn:
+            return ImportGroup(gid, row_idx, clients, why, GroupAction.MERGE, same_inn[0].id)
+        conflicting = inns and all(c.inn and c.inn not in inns for c in clients)
+        return ImportGroup(gid, row_idx, clients, why,
+                           GroupAction.CREATE if conflicting else GroupAction.SKIP,
+                           clients[0].id)
+    action = GroupAction.CREATE if len(inns) > 1 else GroupAction.MERGE
+    return ImportGroup(gid, row_idx, clients, why, action)
+
+
+# -- merge preview -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    title: str
+    old: str
+    new: str
+
+    @property
+    def kind(self) -> str:
+        return "заполнить" if not self.old else "изменить"
+
+
+def combined(plan: ImportPlan, row_idx: Sequence[int]) -> ImportRow:
+    """The rows of one group folded into one: the first non-empty value of each field."""
+    first = plan.rows[row_idx[0]]
+    result = ImportRow(first.index, first.line, dict(first.data), list(first.phones),
+                       list(first.emails), first.address,
+                       dict(first.contact) if first.contact else None)
+    contacts = [first.contact] if first.contact else []
+    for i in row_idx[1:]:
+        other = plan.rows[i]
+        for key, value in other.data.items():
+            if result.data.get(key) in (None, "") and value not in (None, ""):
+                result.data[key] = value
+        known = {p[1] for p in result.phones}
+        result.phones += [p for p in other.phones if p[1] not in known]
+        result.emails += [e for e in other.emails if e not in result.emails]
+        result.address = result.address or other.address
+        if other.contact:
+            contacts.append(other.contact)
+    result.contact = None
+    result.data["_contacts"] = contacts
+    return result
+
+
+def merge_diff(base: OpenedBase, plan: ImportPlan, group: ImportGroup) -> list[FieldChange]:
+    """What a merge into ``group.target_id`` would change, field by field."""
+    incoming = combined(plan, group.rows)
+    if group.target_id is None:
+        return [FieldChange(k, FIELDS_BY_KEY[k].title, "", display_value(v) or "")
+                for k, v in incoming.data.items() if k in CLIENT_KEYS and v not in (None, "")]
+    with base.sessions() as s:
+        client = s.get(Client, group.target_id, options=[
+            selectinload(Client.phones), selectinload(Client.emails),
+            selectinload(Client.contacts)])
+        if client is None:
+            raise LookupError(f"Клиент №{group.target_id} не найден (возможно, удалён)")
+        changes = [FieldChange(k, FIELDS_BY_KEY[k].title, old, new)
+                   for k, old, new in _field_updates(client, incoming)]
+        known = {p.digits for p in client.phones}
+        for raw, digits, _ext in incoming.phones:
+            if digits not in known:
+                changes.append(FieldChange("phone", "Телефон (добавить)", "", raw))
+        mails = {e.address.lower() for e in client.emails}
+        for email in incoming.emails:
+            if email.lower() not in mails:
+                changes.append(FieldChange("email", "E-mail (добавить)", "", email))
+        people = {c.search_name for c in client.contacts}
+        for contact in incoming.data.get("_contacts", []):
+            name = contact_search_name(contact["last_name"], contact["first_name"],
+                                       contact["middle_name"])
+            if name not in people:
+                changes.append(FieldChange("contact", "Контактное лицо (добавить)", "",
+                                           name.title()))
+        return changes
+
+
+def _field_updates(client: Client, incoming: ImportRow) -> list[tuple[str, str, str]]:
+    result = []
+    for key in CLIENT_KEYS:
+        value = incoming.data.get(key)
+        if value in (None, ""):
+            continue
+        old = display_value(getattr(client, key)) or ""
+        new = display_value(value) or ""
+        if old != new:
+            result.append((key, old, new))
+    return result
+
+
+# -- writing (its own module; imported last because it builds on the names above) ------
+from vostok_desktop.services.importing_write import (  # noqa: E402
+    ImportSummary,
+    RowOutcome,
+    apply_import,
+    count_clients,
+    export_summary,
+    split_postal_code,
+)
+
+__all__ += ["RowOutcome", "count_clients", "split_postal_code"]

@@ -1,0 +1,411 @@
+"""Printing: fill a print form for a client, mass printing, conversion to PDF. No Qt.
+
+The fields a template sees are built here (``client``, ``contacts``, ``company``...):
+see :data:`vostok_desktop.services.templates.KNOWN_FIELDS`. Company details come from
+``company.json`` in the user's config folder (defaults below until it exists).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from vostok_desktop import paths
+from vostok_desktop.db import OpenedBase
+from vostok_desktop.domain import AddressKind, Client, Contact, Employee
+from vostok_desktop.domain.clients import CLIENT_STATUS_TITLES
+from vostok_desktop.services.duplicates import lift_statement_timeout
+from vostok_desktop.services.templates import (
+    CompiledTemplate,
+    fields,
+    read_template,
+    render_docx,
+)
+
+Progress = Callable[[str, int, int], None]
+
+DEFAULT_COMPANY: dict[str, str] = {
+    "name": "ООО «РИЦ Восток»",
+    "inn": "5406123456",
+    "kpp": "540601001",
+    "address": "630099, г. Новосибирск, ул. Советская, д. 1",
+    "city": "Новосибирск",
+    "phone": "+7 383 200-00-00",
+    "bank": "р/с 40702810000000000001 в ПАО «Банк», БИК 045004001",
+    "director": "Петров П. П.",
+}
+
+
+def company_path() -> Path:
+    return paths.config_dir() / "company.json"
+
+
+def company_details() -> dict[str, str]:
+    """The company's requisites for print forms (config file over the defaults)."""
+    details = dict(DEFAULT_COMPANY)
+    try:
+        stored = json.loads(company_path().read_text(encoding="utf-8"))
+        if isinstance(stored, dict):
+            details.update({str(k): str(v) for k, v in stored.items()})
+    except (OSError, ValueError):
+        pass
+    return details
+
+
+def save_company_details(details: dict[str, str]) -> None:
+    company_path().write_text(json.dumps(details, ensure_ascii=False, indent=2),
+                              encoding="utf-8")
+
+
+# -- money ---------------------------------------------------------------------------------
+_UNITS = ("", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять")
+_UNITS_F = ("", "одна", "две") + _UNITS[3:]
+_TEENS = ("десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать", "пятнадцать",
+          "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать")
+_TENS = ("", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят",
+         "восемьдесят", "девяносто")
+_HUNDREDS = ("", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот",
+             "восемьсот", "девятьсот")
+_SCALES = (("", "", "", False), ("тысяча", "тысячи", "тысяч", True),
+           ("миллион", "миллиона", "миллионов", False),
+           ("миллиард", "миллиарда", "миллиардов", False))
+
+
+def _plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 100 in range(11, 20):
+        return many
+    return one if n % 10 == 1 else few if n % 10 in (2, 3, 4) else many
+
+
+def number_in_words(n: int, feminine: bool = False) -> str:
+    if n == 0:
+        return "ноль"
+    words: list[str] = []
+    for scale, (one, few, many, fem) in reversed(list(enumerate(_SCALES))):
+        chunk = n // 1000 ** scale % 1000
+        if not chunk:
+            continue
+        part = [_HUNDREDS[chunk // 100]]
+        tens, units = chunk // 10 % 10, chunk % 10
+        if tens == 1:
+            part.append(_TEENS[units])
+        else:
+            part.append(_TENS[tens])
+            part.append((_UNITS_F if (fem or (scale == 0 and feminine)) else _UNITS)[units])
+        if scale:
+            part.append(_plural(chunk, one, few, many))
+        words += [p for p in part if p]
+    return " ".join(words)
+
+
+def money(value: Decimal | float | int) -> str:
+    """12345.5 → «12 345,50»."""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    whole, _, cents = f"{amount:,.2f}".partition(".")
+    return whole.replace(",", "\u00a0") + "," + cents
+
+
+def money_in_words(value: Decimal | float | int) -> str:
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    rubles, kopecks = int(amount), int((amount - int(amount)) * 100)
+    text = (f"{number_in_words(rubles)} {_plural(rubles, 'рубль', 'рубля', 'рублей')} "
+            f"{kopecks:02d} {_plural(kopecks, 'копейка', 'копейки', 'копеек')}")
+    return text[:1].upper() + text[1:]
+
+
+@dataclass
+class DocumentLine:
+    name: str
+    quantity: Decimal = Decimal(1)
+    unit: str = "шт."
+    price: Decimal = Decimal(0)
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.price).quantize(Decimal("0.01"))
+
+
+@dataclass
+class DocumentInfo:
+    """What a form says about itself: number, date, lines, letter body."""
+
+    number: str = ""
+    date: date | None = None
+    lines: list[DocumentLine] | None = None
+    body: str = ""
+    vat: str = "не облагается (УСН)"
+
+
+def _fmt_date(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+# -- context ---------------------------------------------------------------------------------
+def _client_fields(client: Client) -> dict[str, Any]:
+    by_kind: dict[AddressKind, str] = {}
+    for address in sorted(client.addresses, key=lambda a: a.id):
+        code = address.postal_code
+        text = f"{code}, {address.text}" if code and not address.text.startswith(code) \
+            else address.text
+        by_kind.setdefault(address.kind, text)
+    legal = by_kind.get(AddressKind.LEGAL) or by_kind.get(AddressKind.ACTUAL) or ""
+    return {
+        "id": client.id,
+        "short_name": client.short_name,
+        "full_name": client.full_name or client.short_name,
+        "inn": client.inn or "",
+        "kpp": client.kpp or "",
+        "ogrn": client.ogrn or "",
+        "status": CLIENT_STATUS_TITLES.get(client.status, str(client.status)),
+        "region": client.region or "",
+        "segment": client.segment or "",
+        "website": client.website or "",
+        "notes": client.notes or "",
+        "legal_address": legal,
+        "actual_address": by_kind.get(AddressKind.ACTUAL) or legal,
+        "postal_address": by_kind.get(AddressKind.POSTAL) or legal,
+        "phones": ", ".join(p.raw for p in client.phones),
+        "emails": ", ".join(e.address for e in client.emails),
+    }
+
+
+def _contact_fields(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.id,
+        "full_name": contact.full_name,
+        "last_name": contact.last_name,
+        "first_name": contact.first_name,
+        "middle_name": contact.middle_name,
+        "position": contact.position or "",
+        "phones": ", ".join(p.raw for p in contact.phones),
+        "emails": ", ".join(e.address for e in contact.emails),
+        "birthday": _fmt_date(contact.birthday),
+    }
+
+
+def _load_clients(s: Session, client_ids: Sequence[int]) -> dict[int, Client]:
+    rows = s.scalars(select(Client).where(Client.id.in_(list(client_ids))).options(
+        selectinload(Client.phones), selectinload(Client.emails),
+        selectinload(Client.addresses),
+        selectinload(Client.contacts).selectinload(Contact.phones),
+        selectinload(Client.contacts).selectinload(Contact.emails)))
+    return {c.id: c for c in rows}
+
+
+def build_context(client: Client, employee_name: str, document: DocumentInfo | None = None,
+                  company: dict[str, str] | None = None,
+                  recipient_id: int | None = None) -> dict[str, Any]:
+    """Every field a template may use, for one client."""
+    doc = document or DocumentInfo()
+    lines = doc.lines or []
+    total = sum((line.amount for line in lines), Decimal(0))
+    contacts = [c for c in client.contacts if not c.marked_for_deletion]
+    recipient = next((c for c in contacts if c.id == recipient_id), None) if recipient_id \
+        else (contacts[0] if contacts else None)
+    today = date.today()
+    return {
+        "company": fields("company", company or company_details()),
+        "client": fields("client", _client_fields(client)),
+        "contacts": [fields("contacts[]", _contact_fields(c)) for c in contacts],
+        "recipient": fields("recipient", _contact_fields(recipient)) if recipient else None,
+        "employee": fields("employee", {"full_name": employee_name}),
+        "document": fields("document", {
+            "number": doc.number or str(client.id),
+            "date": _fmt_date(doc.date or today),
+            "total": money(total),
+            "total_words": money_in_words(total),
+            "vat": doc.vat,
+            "body": doc.body,
+        }),
+        "items": [fields("items[]", {
+            "name": line.name, "quantity": f"{line.quantity.normalize():f}",
+            "unit": line.unit, "price": money(line.price), "amount": money(line.amount),
+        }) for line in lines],
+        "today": _fmt_date(today),
+    }
+
+
+def _employee_name(s: Session, employee_id: int | None) -> str:
+    if employee_id is None:
+        return ""
+    return s.scalar(select(Employee.full_name).where(Employee.id == employee_id)) or ""
+
+
+def safe_file_name(text: str, limit: int = 80) -> str:
+    cleaned = re.sub(r'[\\/:*?"<>|\r\n\t]+', " ", text).strip(" .")
+    return (cleaned or "документ")[:limit]
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    client_id: int
+    file_name: str
+    data: bytes
+
+
+def render_for_client(base: OpenedBase, template_id: int, client_id: int,
+                      employee_id: int | None, document: DocumentInfo | None = None,
+                      recipient_id: int | None = None) -> RenderedDocument:
+    """Fill the active version of a template for one client."""
+    name, data = read_template(base, template_id)
+    with base.sessions() as s:
+        client = _load_clients(s, [client_id]).get(client_id)
+        if client is None:
+            raise LookupError(f"Клиент №{client_id} не найден (возможно, удалён)")
+        context = build_context(client, _employee_name(s, employee_id), document,
+                                recipient_id=recipient_id)
+    out = render_docx(data, context, name)
+    return RenderedDocument(client_id, f"{safe_file_name(name)} — "
+                                       f"{safe_file_name(client.short_name)}.docx", out)
+
+
+@dataclass
+class MassPrintResult:
+    files: list[Path]
+    errors: list[str]
+
+
+def render_many(base: OpenedBase, template_id: int, client_ids: Sequence[int],
+                out_dir: Path, employee_id: int | None, progress: Progress | None = None,
+                document_for: Callable[[int], DocumentInfo] | None = None,
+                chunk: int = 200) -> MassPrintResult:
+    """Fill a form for each client into ``out_dir`` (one DOCX each). ``progress`` may
+    raise to cancel: files already written stay (they are whole documents)."""
+    name, data = read_template(base, template_id)
+    compiled = CompiledTemplate(data, name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    company = company_details()
+    result = MassPrintResult([], [])
+    total = len(client_ids)
+    used: set[str] = set()
+    with base.sessions() as s:
+        lift_statement_timeout(s)
+        employee = _employee_name(s, employee_id)
+        for start in range(0, total, chunk):
+            part = client_ids[start:start + chunk]
+            clients = _load_clients(s, part)
+            for offset, client_id in enumerate(part):
+                if progress is not None:
+                    progress("Печать", start + offset, total)
+                client = clients.get(client_id)
+                if client is None:
+                    result.errors.append(f"Клиент №{client_id} не найден")
+                    continue
+                doc = document_for(client_id) if document_for else None
+                context = build_context(client, employee, doc, company)
+                stem = f"{safe_file_name(client.short_name)} ({client_id})"
+                if stem in used:
+                    stem += f"-{start + offset}"
+                used.add(stem)
+                path = out_dir / f"{safe_file_name(name, 40)} — {stem}.docx"
+                path.write_bytes(compiled.render(context))
+                result.files.append(path)
+            s.expunge_all()
+    if progress is not None:
+        progress("Печать", total, total)
+    return result
+
+
+# -- LibreOffice ---------------------------------------------------------------------------
+def find_soffice() -> str | None:
+    """The LibreOffice command line, where installed."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in (r"C:\Program Files\LibreOffice\program\soffice.exe",
+                      r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+                      "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
+class ConversionError(RuntimeError):
+    pass
+
+
+def convert_to_pdf(docx: Path, out_dir: Path | None = None, timeout: float = 120.0) -> Path:
+    """Convert a DOCX to PDF with headless LibreOffice (its own throwaway profile, so a
+    running LibreOffice of the user does not block it)."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise ConversionError("LibreOffice не установлен: PDF сделать нельзя")
+    out_dir = out_dir or docx.parent
+    with tempfile.TemporaryDirectory(prefix="vostok-lo-") as profile:
+        command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                   "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ConversionError("LibreOffice не ответил вовремя") from None
+    pdf = out_dir / (docx.stem + ".pdf")
+    if done.returncode != 0 or not pdf.exists():
+        reason = (done.stderr or done.stdout).decode(errors="replace").strip()
+        raise ConversionError(f"LibreOffice не сделал PDF: {reason or done.returncode}")
+    return pdf
+
+
+__all__ = ["DocumentInfo", "DocumentLine", "RenderedDocument", "build_context",
+           "convert_to_pdf", "find_soffice", "render_for_client", "render_many"]
+
+
+def docx_to_html(data: bytes) -> str:
+    """A readable HTML rendering of a DOCX (paragraphs, headings, tables) for the preview
+    tab; the faithful layout is the word processor's or LibreOffice's PDF."""
+    import html
+    import io
+
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(io.BytesIO(data))
+
+    def paragraph(p: Paragraph) -> str:
+        runs = []
+        for run in p.runs:
+            text = html.escape(run.text).replace("\n", "<br>").replace("\t", "&emsp;")
+            if run.bold:
+                text = f"<b>{text}</b>"
+            if run.italic:
+                text = f"<i>{text}</i>"
+            runs.append(text)
+        body = "".join(runs) or "&nbsp;"
+        style = (p.style.name or "") if p.style is not None else ""
+        align = {1: "center", 2: "right", 3: "justify"}.get(
+            int(p.alignment) if p.alignment is not None else 0, "left")
+        if style.startswith("Heading") or style == "Title":
+            level = 2 if style.endswith("1") or style == "Title" else 3
+            return f'<h{level} align="{align}">{body}</h{level}>'
+        return f'<p align="{align}">{body}</p>'
+
+    parts = ['<html><body style="font-family: \'Times New Roman\', serif; font-size: 11pt">']
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rpartition("}")[2]
+        if tag == "p":
+            parts.append(paragraph(Paragraph(child, document)))
+        elif tag == "tbl":
+            table = Table(child, document)
+            parts.append('<table border="1" cellspacing="0" cellpadding="3" width="100%">')
+            for row in table.rows:
+                cells = "".join(
+                    "<td>" + "".join(paragraph(p) for p in cell.paragraphs) + "</td>"
+                    for cell in row.cells)
+                parts.append(f"<tr>{cells}</tr>")
+            parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
