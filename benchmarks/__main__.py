@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, str] = {
     "load": "bulk load of demo data: load_s, clients_per_s",
     "agents": "quick search, next page, card open, thumb drag on the client list",
     "caller": "caller lookup by phone, and AMI event -> popup shown",
+    "office": "xlsx export 100k, import 100k with duplicate analysis, DOCX invoices/s",
     "startup": "process start to first paint of the main window vs a bare PySide6 window",
 }
 
@@ -36,6 +37,21 @@ def cache_dir() -> Path:
     path = Path(platformdirs.user_cache_dir("vostok-desktop-benchmarks", appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def schema_fingerprint() -> str:
+    """Changes whenever a migration or the demo generator changes, so a cached dump of
+    another schema or data set is never restored."""
+    import hashlib
+
+    from vostok_desktop import paths
+    from vostok_desktop.services import demo_data
+
+    digest = hashlib.sha256()
+    sources = sorted((paths.db_dir() / "versions").glob("*.py")) + [Path(demo_data.__file__)]
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def median_p99(samples_ms: list[float]) -> tuple[float, float]:
@@ -78,7 +94,7 @@ def filled_base(scale: int, base_arg: str | None):
             base.close()
         return
     with ThrowawayCluster() as cluster:
-        dump = cache_dir() / f"demo-{scale}-{head_revision()}.dump"
+        dump = cache_dir() / f"demo-{scale}-{head_revision()}-{schema_fingerprint()}.dump"
         cluster.create_database("bench")
         location = BaseLocation.parse(cluster.url("bench").render_as_string(hide_password=False))
         if dump.exists():
@@ -148,6 +164,13 @@ def bench_caller(scale: int, base_arg: str | None) -> tuple[str, dict[str, float
         return base.dialect, run(base, scale)
 
 
+def bench_office(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
+    from benchmarks.bench_office import run
+
+    with filled_base(scale, base_arg) as base:
+        return base.dialect, run(base, scale)
+
+
 def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
     """Spawn the probe in fresh processes, alternating bare and app, 7 runs each."""
     import tempfile
@@ -185,7 +208,7 @@ def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, floa
 
 
 RUNNERS = {"load": bench_load, "agents": bench_agents, "caller": bench_caller,
-           "startup": bench_startup}
+           "office": bench_office, "startup": bench_startup}
 
 
 def main(argv: list[str] | None = None) -> int:

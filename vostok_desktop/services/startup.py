@@ -32,6 +32,7 @@ def create_demo_base(path: Path, clients: int = DEMO_CLIENTS,
                      progress: ProgressCallback | None = None) -> None:
     """Fill a new file base with demo data; written aside and renamed, so an
     interrupted first start never leaves half a base behind."""
+    from vostok_desktop.services.demo_activity import generate_demo_activity
     from vostok_desktop.services.demo_data import generate_demo_data
 
     partial = path.with_name(path.name + ".partial")
@@ -40,6 +41,9 @@ def create_demo_base(path: Path, clients: int = DEMO_CLIENTS,
     base = open_base(BaseLocation.file(partial))
     try:
         generate_demo_data(base, clients, progress=progress)
+        if progress:
+            progress("Рабочие дела: обращения, ПРиЗ, поручения", 0, 1)
+        generate_demo_activity(base)
         with base.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
