@@ -117,6 +117,7 @@ def filled_base(scale: int, base_arg: str | None):
             shutil.copy(tmp, dump)
         # VACUUM sets the visibility map, so anchor reads can be index-only scans.
         with base.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql("SET statement_timeout = 0")
             c.exec_driver_sql("VACUUM ANALYZE")
         try:
             yield base

@@ -31,7 +31,7 @@ def test_journal_lists_calls_and_calls_back(qtbot, demo_base) -> None:  # noqa: 
     assert journal is not None and window.tabs.currentWidget() is journal
     model = journal.model
     qtbot.waitUntil(lambda: len(model.rows) == 2 and all(r.missed or r.duration_s
-                                                         for r in model.rows), timeout=5000)
+                                                         for r in model.rows), timeout=15000)
     answered, missed = model.rows  # newest first
     assert missed.missed and not answered.missed and answered.duration_s == 1
     missed_row = model.rows.index(missed)

@@ -65,7 +65,7 @@ def test_fio_search_then_enter_and_ctrl_return(qtbot, agent, demo_base) -> None:
     text = f"{contact.first_name[:2]} {contact.last_name[:3].lower()}"
     agent.search_edit.setFocus()
     type_text(agent.search_edit, text)
-    qtbot.waitUntil(lambda: not agent.pending_search(), timeout=3000)
+    qtbot.waitUntil(lambda: not agent.pending_search(), timeout=15000)
     ids = [agent.model.row_id(n) for n in range(agent.model.rowCount())]
     assert contact.id in ids
     agent.select_row(ids.index(contact.id))

@@ -70,7 +70,7 @@ def test_popup_bottom_right_with_the_caller_and_no_focus_taken(qtbot, setup, dem
     with demo_base.sessions() as s:
         contact = s.get(Contact, contact_id)
         expected_name, client_name = contact.full_name, contact.client.short_name
-    with qtbot.waitSignal(controller.call_shown, timeout=3000):
+    with qtbot.waitSignal(controller.call_shown, timeout=15000):
         call_id = ring(controller, number)
     popup = controller.informer.popup(call_id)
     assert popup is not None and popup.isVisible()
@@ -95,18 +95,18 @@ def test_alt_t_focuses_then_keys_open_cards(qtbot, setup, demo_base) -> None:  #
     popup = controller.informer.popup(call_id)
     qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_T,
                    Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is popup, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is popup, timeout=15000)
     client_id = popup.current_match().client_id
     press(popup, "к")  # the Cyrillic letter on the button
     cards = window.context.cards
-    qtbot.waitUntil(lambda: cards.find("client", client_id) is not None, timeout=3000)
+    qtbot.waitUntil(lambda: cards.find("client", client_id) is not None, timeout=15000)
     popup.take_focus()
     qtbot.keyClick(popup, Qt.Key.Key_K)  # the same key in the Latin layout: Л
-    qtbot.waitUntil(lambda: cards.find("contact", contact_id) is not None, timeout=3000)
+    qtbot.waitUntil(lambda: cards.find("contact", contact_id) is not None, timeout=15000)
     assert controller.informer.popup(call_id) is popup  # still there until closed
     popup.take_focus()
     qtbot.keyClick(popup, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: controller.informer.popup(call_id) is None, timeout=3000)
+    qtbot.waitUntil(lambda: controller.informer.popup(call_id) is None, timeout=15000)
 
 
 def test_transfer_by_keyboard(qtbot, setup, demo_base) -> None:  # noqa: ANN001
@@ -114,13 +114,13 @@ def test_transfer_by_keyboard(qtbot, setup, demo_base) -> None:  # noqa: ANN001
     (number, _), *_ = contact_numbers(demo_base, 1)
     call_id = ring(controller, number, answer_after_s=0.01, talk_s=120)
     popup = controller.informer.popup(call_id)
-    qtbot.waitUntil(lambda: popup.view.state == "talking", timeout=3000)
+    qtbot.waitUntil(lambda: popup.view.state == "talking", timeout=15000)
     popup.take_focus()
     press(popup, "п")
     qtbot.waitUntil(lambda: controller.transfer_dialog is not None
-                    and controller.transfer_dialog.isVisible(), timeout=3000)
+                    and controller.transfer_dialog.isVisible(), timeout=15000)
     dialog = controller.transfer_dialog
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=15000)
     extensions = dialog.visible_extensions()
     assert extensions and controller.my_extension() not in extensions
     target = extensions[-1]
@@ -137,7 +137,7 @@ def test_request_key_emits_the_hook_and_opens_the_client(qtbot, setup, demo_base
     (number, _), *_ = contact_numbers(demo_base, 1)
     call_id = ring(controller, number)
     popup = controller.informer.popup(call_id)
-    with qtbot.waitSignal(controller.request_registration_requested, timeout=3000) as got:
+    with qtbot.waitSignal(controller.request_registration_requested, timeout=15000) as got:
         popup.take_focus()
         press(popup, "о")
     assert got.args[0] == call_id and got.args[1].client_id == popup.current_match().client_id
@@ -164,7 +164,7 @@ def test_several_calls_stack_upwards(qtbot, setup, demo_base) -> None:  # noqa: 
     assert controller.informer.current() is popups[-1]
     popups[0].close()  # the rest slide down
     qtbot.waitUntil(lambda: popups[1].frameGeometry().bottom() == area.bottom() - MARGIN,
-                    timeout=3000)
+                    timeout=15000)
 
 
 def test_hangup_hides_after_the_delay(qtbot, setup, demo_base) -> None:  # noqa: ANN001
@@ -173,9 +173,9 @@ def test_hangup_hides_after_the_delay(qtbot, setup, demo_base) -> None:  # noqa:
     (number, _), *_ = contact_numbers(demo_base, 1)
     call_id = ring(controller, number, answer_after_s=None, ring_timeout_s=0.05)
     popup = controller.informer.popup(call_id)
-    qtbot.waitUntil(lambda: popup.view.state == "missed", timeout=3000)
+    qtbot.waitUntil(lambda: popup.view.state == "missed", timeout=15000)
     assert popup.isVisible() and "пропущен" in popup.status_label.text()
-    qtbot.waitUntil(lambda: controller.informer.popup(call_id) is None, timeout=3000)
+    qtbot.waitUntil(lambda: controller.informer.popup(call_id) is None, timeout=15000)
 
 
 def test_unknown_number_offers_find_and_new(qtbot, setup) -> None:  # noqa: ANN001
@@ -197,7 +197,7 @@ def test_simulate_call_action_rings_a_demo_contact(qtbot, setup) -> None:  # noq
     window.context.actions.refresh_enabled()
     assert action.isEnabled()
     assert "Имитировать входящий звонок" in [a.text() for a in controller.menu.actions()]
-    with qtbot.waitSignal(controller.call_shown, timeout=3000) as shown:
+    with qtbot.waitSignal(controller.call_shown, timeout=15000) as shown:
         action.trigger()
     popup = controller.informer.popup(shown.args[0])
     assert popup.view.caller.known

@@ -476,9 +476,17 @@ class KeysetListAgent(QWidget):
         if visible and self.view.columnWidth(column) < 20:
             self.view.setColumnWidth(column, self.model.columns[column].width)
 
+    def menu_action_ids(self) -> list[str | None]:
+        """The context menu: the agent's own commands, then those other areas attached to
+        it (a request, an assignment for the selection)."""
+        own = self.context_menu_actions()
+        extra = [e.id for e in self.context.actions.entries()
+                 if self in e.widgets and e.id not in own]
+        return [*own, *([None, *extra] if extra else [])]
+
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
-        for action_id in self.context_menu_actions():
+        for action_id in self.menu_action_ids():
             if action_id is None:
                 menu.addSeparator()
             elif action_id in self.context.actions:

@@ -80,14 +80,8 @@ class HotlineArea(QObject):
     def _hook_contact_agent(self) -> None:
         """The contact agent's context menu gets «register a request» for its selection."""
         agent = self.contact_agent()
-        if agent is None or not hasattr(agent, "context_menu_actions"):
-            return
-        original = agent.context_menu_actions
-
-        def with_request() -> list[str | None]:
-            return [*original(), None, "hotline.for_contacts"]
-
-        agent.context_menu_actions = with_request  # type: ignore[method-assign]
+        if agent is not None:
+            self.context.actions.attach("hotline.for_contacts", agent)
 
     def _build_menu(self) -> None:
         bar = self.window.menuBar()
