@@ -6,10 +6,10 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from vostok_asterisk_ami.provider import AmiOptions, AmiProvider, parse_pbx_url
 
 from tests.plugins import ami_scenarios as sc
 from tests.plugins.ami_server import AmiTestServer
+from vostok_asterisk_ami.provider import AmiOptions, AmiProvider, parse_pbx_url
 from vostok_desktop.plugins import (
     CallEvent,
     CallEventKind,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from tests.plugins import ami_scenarios as sc
 from vostok_asterisk_ami.protocol import (
     AmiFramer,
     PendingActions,
@@ -11,8 +13,6 @@ from vostok_asterisk_ami.protocol import (
     format_action,
     parse_message,
 )
-
-from tests.plugins import ami_scenarios as sc
 
 STREAM = b"Asterisk Call Manager/5.0.5\r\n" + sc.encode(
     sc.answered_call() + sc.missed_call() + sc.transferred_call())

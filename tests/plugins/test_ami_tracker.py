@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vostok_asterisk_ami.protocol import AmiFramer
-from vostok_asterisk_ami.tracker import CallTracker
 
 from tests.plugins import ami_scenarios as sc
+from vostok_asterisk_ami.protocol import AmiFramer
+from vostok_asterisk_ami.tracker import CallTracker
 from vostok_desktop.plugins import CallDirection, CallEvent, CallEventKind
 
 R, A, H, T = (CallEventKind.RINGING, CallEventKind.ANSWERED, CallEventKind.HANGUP,

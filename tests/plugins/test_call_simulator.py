@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from vostok_call_simulator.provider import SimulatedProvider
-
 from vostok_desktop.plugins import CallDirection, CallEvent, CallEventKind, ProviderState
 
 
