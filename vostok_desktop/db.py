@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vostok_desktop import paths
@@ -265,6 +265,15 @@ def describe_connection_error(exc: Exception) -> str:
     if "connection refused" in low or "could not connect" in low or "timeout" in low:
         return f"Сервер недоступен: {text_.splitlines()[0] if text_ else 'нет ответа'}"
     return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def ping(base: OpenedBase) -> None:
+    """One round trip to the base; BaseError with a reason for the user if it fails."""
+    try:
+        with base.engine.connect() as connection:
+            connection.execute(text("select 1"))
+    except (OperationalError, DBAPIError) as exc:
+        raise BaseError(describe_connection_error(exc)) from None
 
 
 def check_connection(location: BaseLocation, password: str | None = None) -> str:

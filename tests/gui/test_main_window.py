@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
 
@@ -77,3 +78,32 @@ def test_window_painted_before_the_base_opens_gets_its_agents(qtbot, demo_base) 
     assert all(dock.isVisible() for dock in window.docks.values())
     assert window.findChild(QToolBar, "main_toolbar").isVisible()
     assert window.central.currentWidget() is window.start_page
+
+
+@pytest.mark.postgresql
+def test_lost_connection_shows_in_status_bar_and_recovers(qtbot, pg_cluster, pg_template) -> None:
+    """A server that goes away is named in the status bar; when it is back, so is the
+    connection, without restarting the program."""
+    from vostok_desktop.db import BaseLocation, open_base
+
+    pg_cluster.create_database("flaky_office", template=pg_template)
+    location = BaseLocation.parse(pg_cluster.url("flaky_office").render_as_string(
+        hide_password=False))
+    base = open_base(location, pg_cluster.password)
+    try:
+        window = build_main_window(base, Settings(), telephony=False)
+        qtbot.addWidget(window)
+        pg_cluster.drop_database("flaky_office")  # the server loses the base
+        with qtbot.waitSignal(window.connection_checked, timeout=15000) as blocker:
+            window.check_connection()
+        assert blocker.args == [False]
+        assert window.connection_label.text().startswith("Нет соединения")
+        assert window.connection_timer.interval() == 3000
+        pg_cluster.create_database("flaky_office", template=pg_template)
+        with qtbot.waitSignal(window.connection_checked, timeout=15000) as blocker:
+            window.check_connection()
+        assert blocker.args == [True]
+        assert window.connection_label.text() == "Соединение: есть"
+    finally:
+        base.close()
+        pg_cluster.drop_database("flaky_office")

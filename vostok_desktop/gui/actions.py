@@ -63,6 +63,7 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "hotline.away": "",
     "hotline.report": "",
     "hotline.deadline_report": "",
+    "hotline.settings": "",
     # -- organisation of work (ПРиЗ, assignments, works, planner, reminders) --
     "work.planner": "Ctrl+Shift+P",
     "work.new_work": "",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -49,6 +49,8 @@ def default_agents() -> list[AgentSpec]:
 class MainWindow(QMainWindow):
     """Built in two steps so the window paints before the base connects (DESIGN: start
     fast): the frame first, then ``attach`` once the base is open."""
+
+    connection_checked = Signal(bool)
 
     def __init__(self, qsettings: QSettings) -> None:
         super().__init__()
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(WINDOW_STATE_VERSION)
         self.resize(size)
         self.restore_layout()
+        self._start_connection_watch()
         if self.docks:
             # The user starts typing a client's name at once: focus the first agent's search.
             next(iter(self.docks.values())).widget().setFocus()
@@ -191,6 +194,39 @@ class MainWindow(QMainWindow):
         if ctx.base.read_only:
             status.showMessage("Только чтение: " + "; ".join(ctx.base.notes))
 
+    # -- connection watch ------------------------------------------------------------
+    CONNECTION_CHECK_MS = 15_000
+
+    def _start_connection_watch(self) -> None:
+        """Ping the base now and then on a worker; a lost server shows in the status bar and
+        is tried again, and open cards stay open (their saves say what failed)."""
+        from PySide6.QtCore import QTimer
+
+        self._ping_running = False
+        self.connection_timer = QTimer(self)
+        self.connection_timer.setInterval(self.CONNECTION_CHECK_MS)
+        self.connection_timer.timeout.connect(self.check_connection)
+        self.connection_timer.start()
+
+    def check_connection(self) -> None:
+        if self.context is None or self._ping_running:
+            return
+        from vostok_desktop.db import ping
+        from vostok_desktop.gui.operations import BackgroundOperation
+
+        base = self.context.base
+        self._ping_running = True
+        operation = BackgroundOperation(lambda _state: ping(base), self)
+
+        def done(ok: bool, reason: str = "") -> None:
+            self._ping_running = False
+            self.set_connection_state(ok, reason)
+            self.connection_checked.emit(ok)
+
+        operation.finished.connect(lambda _r: done(True))
+        operation.failed.connect(lambda reason: done(False, reason))
+        self._ping = operation.start()
+
     def set_connection_state(self, connected: bool, reason: str = "") -> None:
         icon = QStyle.StandardPixmap.SP_DialogApplyButton if connected else \
             QStyle.StandardPixmap.SP_MessageBoxWarning
@@ -200,6 +236,11 @@ class MainWindow(QMainWindow):
         self.connection_label.setText(text)
         self.connection_label.setToolTip(text)
         self.connection_label.setProperty("icon", icon)
+        self.connection_label.setStyleSheet("" if connected else "color: #b00020;")
+        timer = getattr(self, "connection_timer", None)
+        if timer is not None:
+            # While the server is away, look for it every few seconds.
+            timer.setInterval(self.CONNECTION_CHECK_MS if connected else 3000)
 
     # -- layout persistence --------------------------------------------------------
     def restore_layout(self) -> None:

@@ -116,14 +116,66 @@ def save_stage(session: Session, name: str, *, stage_id: int | None = None) -> i
     name = name.strip()
     if not name:
         raise RequestError("Не указано название этапа")
-    row = session.get(SearchOrderStage, stage_id) if stage_id else None
+    clash = session.scalar(select(SearchOrderStage).where(
+        SearchOrderStage.name == name, SearchOrderStage.id != (stage_id or 0)))
+    if clash is not None and (clash.is_active or stage_id):
+        raise RequestError(f"Этап «{name}» уже есть")
+    row = session.get(SearchOrderStage, stage_id) if stage_id else clash
+    last = session.scalar(select(func.max(SearchOrderStage.position))) or 0
     if row is None:
-        last = session.scalar(select(func.max(SearchOrderStage.position))) or 0
         row = SearchOrderStage(position=last + 1)
         session.add(row)
+    elif not row.is_active:  # a removed stage of the same name comes back at the end
+        row.is_active, row.position = True, last + 1
     row.name = name
     session.flush()
     return row.id
+
+
+def request_type_in_use(session: Session, type_id: int) -> bool:
+    return session.scalar(select(HotlineRequest.id).where(
+        HotlineRequest.type_id == type_id).limit(1)) is not None
+
+
+def set_request_type_active(session: Session, type_id: int, active: bool) -> None:
+    """Deactivate (hide from the registration form) or bring back a type; types are never
+    deleted, requests keep theirs."""
+    row = session.get(HotlineRequestType, type_id)
+    if row is None:
+        raise RequestError("Тип обращения не найден")
+    if not active and row.is_active and session.scalar(select(func.count()).where(
+            HotlineRequestType.is_active.is_(True))) <= 1:
+        raise RequestError("Нельзя отключить последний действующий тип обращения")
+    row.is_active = active
+    session.flush()
+
+
+def move_stage(session: Session, stage_id: int, offset: int) -> None:
+    """Move a stage up (-1) or down (+1) among the active ones (renumbers positions)."""
+    ordered = [s.id for s in stages(session)]
+    if stage_id not in ordered:
+        raise RequestError("Этап не найден")
+    index = ordered.index(stage_id)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    ordered.insert(target, ordered.pop(index))
+    for position, sid in enumerate(ordered, start=1):
+        session.get(SearchOrderStage, sid).position = position  # type: ignore[union-attr]
+    session.flush()
+
+
+def remove_stage(session: Session, stage_id: int) -> None:
+    """Remove a stage from the list: deleted if no request ever used it, else hidden
+    (requests keep their stage and history)."""
+    row = session.get(SearchOrderStage, stage_id)
+    if row is None:
+        raise RequestError("Этап не найден")
+    used = session.scalar(select(HotlineRequest.id).where(
+        HotlineRequest.stage_id == stage_id).limit(1)) is not None
+    if used:
+        row.is_active = False
+    else:
+        session.delete(row)
+    session.flush()
 
 
 # -- registration ----------------------------------------------------------------------------

@@ -152,3 +152,23 @@ def set_exceptions(session: Session, days: Iterable[tuple[date, bool, str]]) -> 
             session.add(CalendarException(day=day, is_working=is_working, note=note))
         else:
             row.is_working, row.note = is_working, note
+
+
+@dataclass(frozen=True)
+class ExceptionDay:
+    day: date
+    is_working: bool
+    note: str
+
+
+def list_exceptions(session: Session) -> list[ExceptionDay]:
+    """Holidays and moved working days of the base, by date."""
+    stmt = select(CalendarException).order_by(CalendarException.day)
+    return [ExceptionDay(r.day, r.is_working, r.note) for r in session.scalars(stmt)]
+
+
+def remove_exception(session: Session, day: date) -> None:
+    row = session.get(CalendarException, day)
+    if row is not None:
+        session.delete(row)
+        session.flush()
