@@ -56,6 +56,7 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "telephony.settings": "",
     "telephony.transfer": "",
     "telephony.call_back": "",
+    "telephony.dial": "Ctrl+Shift+D",
     # -- hot line (ГЛ/ЛК) --
     "hotline.new_request": "Ctrl+Shift+N",
     "hotline.journal": "Ctrl+Shift+J",

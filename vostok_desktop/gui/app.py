@@ -26,7 +26,22 @@ def ensure_application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName(APP_NAME)
         app.setOrganizationName("Vostok")
+        install_russian_translations(app)
     return app  # type: ignore[return-value]
+
+
+def install_russian_translations(app: QApplication) -> bool:
+    """Qt's own texts (standard buttons «Сохранить»/«Отмена», context menus of editors)
+    in Russian, from the translations shipped with PySide6."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_ru", folder):
+        return False
+    app.installTranslator(translator)
+    return True
 
 
 def ui_state_settings() -> QSettings:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -23,54 +22,72 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL
 
 from vostok_desktop.db import BaseError, BaseKind, BaseLocation, check_connection
+from vostok_desktop.gui.cards.widgets import build_form
+from vostok_desktop.gui.uiloader import child
 from vostok_desktop.services import credentials
 from vostok_desktop.settings import KnownBase, Settings
+
+UI_SERVER_BASE = "server_base_dialog.ui"
+SERVER_BASE_WIDGETS: dict[str, type[QWidget]] = {
+    "name_edit": QLineEdit, "host_edit": QLineEdit, "port_spin": QSpinBox,
+    "database_edit": QLineEdit, "login_edit": QLineEdit, "password_edit": QLineEdit,
+    "remember_check": QCheckBox, "result_label": QLabel, "test_button": QPushButton,
+    "button_box": QDialogButtonBox,
+}
+UI_PASSWORD = "password_dialog.ui"
+PASSWORD_WIDGETS: dict[str, type[QWidget]] = {
+    "base_label": QLabel, "password_edit": QLineEdit, "remember_check": QCheckBox,
+    "button_box": QDialogButtonBox,
+}
+UI_CONNECTION = "connection_dialog.ui"
+CONNECTION_WIDGETS: dict[str, type[QWidget]] = {
+    "list": QListWidget, "status_label": QLabel, "open_button": QPushButton,
+    "add_file_button": QPushButton, "add_server_button": QPushButton,
+    "test_button": QPushButton, "remove_button": QPushButton, "cancel_button": QPushButton,
+}
+
+
+def _keyring_note(reason: str) -> QLabel:
+    """Why the password cannot be remembered (no usable keyring); shown under the check box."""
+    note = QLabel(reason)
+    note.setObjectName("keyring_note")
+    note.setWordWrap(True)
+    return note
+
+
+def _apply_keyring_status(check: QCheckBox) -> credentials.KeyringStatus:
+    status = credentials.keyring_status()
+    check.setChecked(status.available)
+    check.setEnabled(status.available)
+    if not status.available:
+        check.setToolTip(status.reason)
+    return status
 
 
 class ServerBaseDialog(QDialog):
     """Add a server base: host, port, database, the employee's own login and password."""
 
+    name_edit: QLineEdit
+    host_edit: QLineEdit
+    port_spin: QSpinBox
+    database_edit: QLineEdit
+    login_edit: QLineEdit
+    password_edit: QLineEdit
+    remember_check: QCheckBox
+    result_label: QLabel
+    test_button: QPushButton
+    button_box: QDialogButtonBox
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Серверная база (PostgreSQL)")
-        form = QFormLayout()
-        self.name_edit = QLineEdit(placeholderText="например: Офис на Ленина")
-        self.host_edit = QLineEdit("localhost")
-        self.port_spin = QSpinBox(minimum=1, maximum=65535, value=5432)
-        self.database_edit = QLineEdit("vostok")
-        self.login_edit = QLineEdit(placeholderText="ваш личный логин на сервере")
-        self.password_edit = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.remember_check = QCheckBox("Запомнить пароль в хранилище паролей ОС")
-        status = credentials.keyring_status()
-        self.remember_check.setChecked(status.available)
-        self.remember_check.setEnabled(status.available)
+        form = build_form(self, UI_SERVER_BASE, SERVER_BASE_WIDGETS)
+        status = _apply_keyring_status(self.remember_check)
         if not status.available:
-            self.remember_check.setToolTip(status.reason)
-        form.addRow("&Название:", self.name_edit)
-        form.addRow("&Сервер:", self.host_edit)
-        form.addRow("П&орт:", self.port_spin)
-        form.addRow("&База данных:", self.database_edit)
-        form.addRow("&Логин:", self.login_edit)
-        form.addRow("&Пароль:", self.password_edit)
-        form.addRow("", self.remember_check)
-        if not status.available:
-            note = QLabel(status.reason)
-            note.setWordWrap(True)
-            form.addRow("", note)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.test_button = buttons.addButton("Проверить соединение",
-                                             QDialogButtonBox.ButtonRole.ActionRole)
+            child(form, QFormLayout, "fields_layout").addRow("", _keyring_note(status.reason))
         self.test_button.clicked.connect(self.test)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.result_label)
-        layout.addWidget(buttons)
+        self.button_box.accepted.connect(self.accept)
+        self.button_box.rejected.connect(self.reject)
 
     def location(self) -> BaseLocation:
         login = self.login_edit.text().strip()
@@ -106,30 +123,23 @@ class ServerBaseDialog(QDialog):
 
 
 class PasswordDialog(QDialog):
+    base_label: QLabel
+    password_edit: QLineEdit
+    remember_check: QCheckBox
+    button_box: QDialogButtonBox
+
     def __init__(self, location: BaseLocation, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Вход на сервер")
-        status = credentials.keyring_status()
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"База: {location.display()}"))
-        self.password_edit = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow("&Пароль:", self.password_edit)
-        layout.addLayout(form)
-        self.remember_check = QCheckBox("Запомнить пароль в хранилище паролей ОС")
-        self.remember_check.setChecked(status.available)
-        self.remember_check.setEnabled(status.available)
-        layout.addWidget(self.remember_check)
+        form = build_form(self, UI_PASSWORD, PASSWORD_WIDGETS)
+        self.base_label.setText(f"База: {location.display()}")
+        status = _apply_keyring_status(self.remember_check)
         if not status.available:
-            note = QLabel(status.reason)
-            note.setWordWrap(True)
-            layout.addWidget(note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+            layout = child(form, QVBoxLayout, "main_layout")
+            layout.insertWidget(layout.indexOf(self.remember_check) + 1,
+                                _keyring_note(status.reason))
+        self.button_box.accepted.connect(self.accept)
+        self.button_box.rejected.connect(self.reject)
 
 
 def obtain_password(location: BaseLocation, parent: QWidget | None = None) -> str | None:
@@ -149,43 +159,29 @@ def obtain_password(location: BaseLocation, parent: QWidget | None = None) -> st
 class ConnectionDialog(QDialog):
     """Choose the base to work in; ``chosen`` is set when the user presses «Открыть»."""
 
+    list: QListWidget
+    status_label: QLabel
+    open_button: QPushButton
+    add_file_button: QPushButton
+    add_server_button: QPushButton
+    test_button: QPushButton
+    remove_button: QPushButton
+    cancel_button: QPushButton
+
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.chosen: KnownBase | None = None
         self.setWindowTitle("Выбор базы")
         self.resize(640, 360)
-        self.list = QListWidget()
+        build_form(self, UI_CONNECTION, CONNECTION_WIDGETS)
         self.list.itemActivated.connect(lambda _item: self._open())
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.add_file_button = QPushButton("Добавить &файловую базу…")
-        self.add_server_button = QPushButton("Добавить &серверную базу…")
-        self.test_button = QPushButton("&Проверить соединение")
-        self.remove_button = QPushButton("&Удалить из списка")
-        self.open_button = QPushButton("&Открыть")
-        self.open_button.setDefault(True)
         self.add_file_button.clicked.connect(self._add_file)
         self.add_server_button.clicked.connect(self._add_server)
         self.test_button.clicked.connect(self.test_selected)
         self.remove_button.clicked.connect(self._remove)
         self.open_button.clicked.connect(self._open)
-        side = QVBoxLayout()
-        for button in (self.open_button, self.add_file_button, self.add_server_button,
-                       self.test_button, self.remove_button):
-            side.addWidget(button)
-        side.addStretch(1)
-        cancel = QPushButton("Отмена")
-        cancel.clicked.connect(self.reject)
-        side.addWidget(cancel)
-        top = QHBoxLayout()
-        top.addWidget(self.list, 1)
-        top.addLayout(side)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("&Базы:", buddy=self.list))
-        layout.addLayout(top)
-        layout.addWidget(self.status_label)
+        self.cancel_button.clicked.connect(self.reject)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self._fill()
 

@@ -7,52 +7,44 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from vostok_desktop.gui.actions import ActionRegistry, ShortcutConflict, shortcut_text
+from vostok_desktop.gui.cards.widgets import build_form
+
+UI_FILE = "shortcuts_dialog.ui"
+UI_WIDGETS: dict[str, type[QWidget]] = {
+    "table": QTableWidget, "editor": QKeySequenceEdit, "assign_button": QPushButton,
+    "clear_button": QPushButton, "reset_button": QPushButton, "message": QLabel,
+    "button_box": QDialogButtonBox,
+}
 
 
 class ShortcutsDialog(QDialog):
+    table: QTableWidget
+    editor: QKeySequenceEdit
+    assign_button: QPushButton
+    clear_button: QPushButton
+    reset_button: QPushButton
+    message: QLabel
+    button_box: QDialogButtonBox
+
     def __init__(self, registry: ActionRegistry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.registry = registry
         self.setWindowTitle("Горячие клавиши")
         self.resize(640, 520)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Раздел", "Команда", "Сочетание"])
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.editor = QKeySequenceEdit()
-        self.editor.setMaximumSequenceLength(1)
-        self.assign_button = QPushButton("&Назначить")
-        self.clear_button = QPushButton("&Очистить")
-        self.reset_button = QPushButton("По &умолчанию")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        build_form(self, UI_FILE, UI_WIDGETS)
         self.assign_button.clicked.connect(self.assign)
         self.clear_button.clicked.connect(lambda: self._apply(""))
         self.reset_button.clicked.connect(self.reset)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Новое &сочетание:", buddy=self.editor))
-        row.addWidget(self.editor, 1)
-        for button in (self.assign_button, self.clear_button, self.reset_button):
-            row.addWidget(button)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.button_box.rejected.connect(self.reject)
         self._fill()
 
     def _fill(self) -> None:

@@ -99,6 +99,12 @@ class ClientListAgent(KeysetListAgent):
                 "clients.export_excel", None, "clients.mark_deleted",
                 "clients.undo_mark_deleted"]
 
+    def phone_to_dial(self) -> str | None:
+        """Click-to-call («Позвонить», telephony.dial): the main phone of the selected client."""
+        rows = self.selected_rows(1)
+        row = self.model.row(rows[0]) if rows else None
+        return (row.get("phone") or None) if row else None
+
     # -- query ----------------------------------------------------------------------
     def current_preset(self) -> cs.ClientPreset:
         return cs.ClientPreset(self.preset_box.currentData() or cs.ClientPreset.ALL.value)

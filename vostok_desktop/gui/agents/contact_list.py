@@ -86,6 +86,12 @@ class ContactListAgent(KeysetListAgent):
         return ["contacts.open", "contacts.open_client", None, "contacts.toggle_favourite",
                 "contacts.write_email", "contacts.stop_list", None, "contacts.export_excel"]
 
+    def phone_to_dial(self) -> str | None:
+        """Click-to-call («Позвонить», telephony.dial): the first phone of the selected contact."""
+        rows = self.selected_rows(1)
+        row = self.model.row(rows[0]) if rows else None
+        return (row.get("phone") or None) if row else None
+
     # -- query ----------------------------------------------------------------------
     def show_clients(self, client_ids: list[int] | None) -> None:
         """Only the contacts of these clients (None: all), e.g. «контакты выбранных»."""

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vostok_desktop.domain import ClientStatus
+from vostok_desktop.domain import ClientStatus, PhoneKind
 from vostok_desktop.domain.clients import (
     ADDRESS_KIND_TITLES,
     CLIENT_STATUS_TITLES,
@@ -258,6 +258,14 @@ class ClientCard(EditableCard):
         self._loaded_pages.clear()
         self._load_page()
         self._filled()
+
+    def prefill_phone(self, raw: str) -> None:
+        """A number given from outside (an unknown caller): a new phone row; the card
+        becomes dirty, so the number is saved with the client."""
+        self.phones.append_row([raw, PhoneKind.WORK.value, ""])
+        self.show_message(f"Телефон {raw} добавлен на страницу телефонов: заполните "
+                          "наименование и сохраните карточку.", error=False)
+        self.short_name_edit.setFocus()
 
     def _fill_header(self) -> None:
         d = self._data

@@ -146,6 +146,13 @@ class RowsEditor(QObject):
         self.table.editItem(self.table.item(r, text_col))
         self._on_changed()
 
+    def append_row(self, values: list[str]) -> int:
+        """Add a filled-in row (e.g. a phone number given from outside); returns its index."""
+        r = self._append(None, values)
+        self.table.setCurrentCell(r, 0)
+        self._on_changed()
+        return r
+
     def remove_row(self) -> None:
         r = self.table.currentRow()
         if r >= 0:
@@ -193,6 +200,8 @@ def value_problem(check: Callable[[str], object]) -> Callable[[list[str]], str |
 phone_problem = value_problem(normalize_phone)
 email_problem = value_problem(validate_email)
 
+
+DIAL_ACTION = "telephony.dial"  # registered by the telephony controller, when installed
 
 PHONE_COLUMNS = [("raw", "Номер", 220), ("phone_kind", "Вид", 120), ("extension", "Доб.", 60)]
 EMAIL_COLUMNS = [("address", "Адрес электронной почты", 0)]
@@ -361,6 +370,18 @@ class EditableCard(CardWidget):
                                  self._edited, email_problem)
         self.custom = CustomFieldsEditor(self.custom_group, self.custom_empty_label,
                                          custom_fields, self._edited)
+        if DIAL_ACTION in self.context.actions:  # telephony is installed: click-to-call
+            self.phones_table.addAction(self.context.actions.action(DIAL_ACTION))
+            self.phones_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def phone_to_dial(self) -> str | None:
+        """Click-to-call: the raw number of the selected phone row (the first phone when
+        no row is selected); None when the card has no phones."""
+        table = self.phones_table
+        if table.rowCount() == 0:
+            return None
+        row = table.currentRow() if table.currentRow() >= 0 else 0
+        return self.phones.values(row)[0] or None
 
     def _fill_shared_editors(self, data: Any) -> None:
         self.phones.set_rows([(p.id, [p.raw, p.kind.value, p.extension or ""])

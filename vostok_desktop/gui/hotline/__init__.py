@@ -43,6 +43,7 @@ class HotlineArea(QObject):
         self.journal: RequestsJournal | None = None
         self.telephony: TelephonyController | None = None
         self.reports: dict[str, QWidget] = {}
+        self.settings_dialog: QWidget | None = None
         self._register_actions()
         self._build_menu()
         self._register_cards()
@@ -68,6 +69,8 @@ class HotlineArea(QObject):
             ("hotline.deadline_report", "Контроль сроков предоставления ответа",
              lambda: self.open_report("deadlines")),
         ]
+        if self.context.is_admin:  # the editable lists are for administrators only
+            specs.append(("hotline.settings", "Настройки горячей линии…", self.open_settings))
         for action_id, text, handler in specs:
             action = a.register(action_id, text, handler, category=CATEGORY,
                                 parent=self.window)
@@ -97,6 +100,9 @@ class HotlineArea(QObject):
                 menu.addSeparator()
             else:
                 menu.addAction(a.action(action_id))
+        if "hotline.settings" in a:
+            menu.addSeparator()
+            menu.addAction(a.action("hotline.settings"))
         self.menu = menu
 
     def _register_cards(self) -> None:
@@ -236,6 +242,25 @@ class HotlineArea(QObject):
         self.reports[kind] = tab
         self.context.cards.add_document(tab, TITLES[kind])
         return tab
+
+    def open_settings(self) -> QWidget | None:
+        """«Настройки горячей линии» (types, stages, calendar); administrators only."""
+        from vostok_desktop.gui.hotline.settings import HotlineSettingsDialog
+
+        if not self.context.is_admin:
+            return None
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            self.settings_dialog.activateWindow()
+            return self.settings_dialog
+        dialog = HotlineSettingsDialog(self.context, self.window)
+        dialog.destroyed.connect(lambda _o=None: setattr(self, "settings_dialog", None))
+        self.settings_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.types_page.table.setFocus()
+        return dialog
 
     def show_away(self, *, only_if_any: bool = False) -> QWidget | None:
         """«Просрочено, пока вас не было» as a tab (at login: only if there is something)."""

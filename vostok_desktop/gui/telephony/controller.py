@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
+from shiboken6 import isValid
 from sqlalchemy import select
 
 from vostok_desktop.db import BaseKind
@@ -49,6 +50,18 @@ MENU_TITLE = "Телефония"
 
 # A hot-line request handler: (call id, chosen match) -> True if it took the request.
 RequestHandler = Callable[[str, CallerMatch | None], bool]
+
+DIAL = "telephony.dial"  # «Позвонить»: click-to-call the selected phone of an agent or card
+
+
+def dial_source(widget: QWidget | None) -> QWidget | None:
+    """The nearest widget at or above ``widget`` that can name a number to dial (an agent
+    or a card with ``phone_to_dial()``)."""
+    while widget is not None:
+        if callable(getattr(widget, "phone_to_dial", None)):
+            return widget
+        widget = widget.parentWidget()
+    return None
 
 
 class ProviderBridge(QObject):
@@ -98,7 +111,9 @@ class TelephonyController(QObject):
         self.journal: CallLogJournal | None = None
         self.transfer_dialog: TransferDialog | None = None
         self._rnd = random.Random()
+        self._last_dial_source: QWidget | None = None
         self._register_actions()
+        self._attach_dial_to_agents()
         self._build_menu_and_status()
         from vostok_desktop.gui.telephony.tray import TelephonyTray
 
@@ -109,6 +124,7 @@ class TelephonyController(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
+            app.focusChanged.connect(self._focus_changed)
 
     # -- providers ------------------------------------------------------------------------
     @staticmethod
@@ -339,6 +355,7 @@ class TelephonyController(QObject):
             ("telephony.transfer", "Перевести звонок…", self.transfer_current,
              lambda: self.informer.current() is not None),
             ("telephony.call_back", "Перезвонить", self.call_back, None),
+            (DIAL, "Позвонить", self.dial_selected, lambda: self.primary() is not None),
             ("telephony.settings", "Настройки телефонии…", self.open_settings, None),
         ]
         for action_id, text, handler, enabled in specs:
@@ -363,7 +380,7 @@ class TelephonyController(QObject):
                 bar.insertMenu(before, menu) if before else bar.addMenu(menu)
             a = self.context.actions
             for action_id in ("telephony.current_call", "telephony.transfer",
-                              "telephony.call_log", "telephony.call_back",
+                              "telephony.call_log", "telephony.call_back", DIAL,
                               "telephony.simulate_call", "telephony.settings"):
                 if a.action(action_id) not in menu.actions():
                     menu.addAction(a.action(action_id))
@@ -442,6 +459,41 @@ class TelephonyController(QObject):
     def call_back(self) -> None:
         if self.journal is not None and self.journal.isVisible():
             self.journal.call_back()
+
+    # -- click-to-call from agents and cards ---------------------------------------------------
+    def _attach_dial_to_agents(self) -> None:
+        """«Позвонить» in the context menus of the agents that name a phone (the client and
+        contact lists); cards put it on their phones table themselves."""
+        for dock in getattr(self.window, "docks", {}).values():
+            agent = dock.widget()
+            if callable(getattr(agent, "phone_to_dial", None)):
+                self.context.actions.attach(DIAL, agent)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        source = dial_source(new)
+        if source is not None and source.window() is self.window:
+            self._last_dial_source = source
+
+    def dial_target(self) -> QWidget | None:
+        """Where «Позвонить» takes its number: the agent or card with the focus, else the
+        last one that had it, else the card on the current tab."""
+        source = dial_source(QApplication.focusWidget())
+        if source is None and self._last_dial_source is not None \
+                and isValid(self._last_dial_source) and self._last_dial_source.isVisible():
+            source = self._last_dial_source
+        if source is None:
+            tabs = getattr(self.window, "tabs", None)
+            source = dial_source(tabs.currentWidget() if tabs is not None else None)
+        return source
+
+    def dial_selected(self) -> None:
+        source = self.dial_target()
+        number = source.phone_to_dial() if source is not None else None  # type: ignore[attr-defined]
+        if not number:
+            self._status_message("Позвонить: выберите клиента, контактное лицо или строку "
+                                 "с телефоном")
+            return
+        self.originate(number)
 
     def open_settings(self) -> None:
         from vostok_desktop.gui.telephony.settings_page import TelephonySettingsDialog
