@@ -33,8 +33,8 @@ from vostok_desktop.services.list_filters import (
     FilterGroup,
     KeysetOrder,
     KeysetPager,
+    KeysetSource,
     SortKey,
-    connect,
     like_escape,
     starts_with,
 )
@@ -264,33 +264,11 @@ def rows_by_ids(conn: Connection, query: ContactQuery,
         _row_select(query).where(Contact.id.in_(list(ids))))))
 
 
-class ContactSearch:
+class ContactSearch(KeysetSource):
     """The contact list's data source over an open base (a connection per call)."""
 
     def __init__(self, base: OpenedBase) -> None:
-        self.base = base
-
-    def page_after(self, query: ContactQuery, after_key: SortKey | None,
-                   limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
-        with connect(self.base.engine) as conn:
-            return page_after(conn, query, after_key, limit)
-
-    def rows_from(self, query: ContactQuery, anchor_key: SortKey | None,
-                  limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
-        with connect(self.base.engine) as conn:
-            return rows_from(conn, query, anchor_key, limit)
-
-    def count(self, query: ContactQuery, limit: int | None = None) -> int:
-        with connect(self.base.engine) as conn:
-            return count(conn, query, limit)
-
-    def anchors(self, query: ContactQuery, every: int = PAGE_SIZE) -> list[SortKey]:
-        with connect(self.base.engine) as conn:
-            return anchors(conn, query, every)
-
-    def rows_by_ids(self, query: ContactQuery, ids: Sequence[int]) -> list[dict[str, Any]]:
-        with connect(self.base.engine) as conn:
-            return rows_by_ids(conn, query, ids)
+        super().__init__(base, page_after, rows_from, count, anchors, rows_by_ids)
 
 
 # ---------------------------------------------------------------------------

@@ -595,3 +595,35 @@ def connect(engine: Engine) -> Iterator[Connection]:
 
 class CancelledRead(Exception):
     """A read cancelled before it started."""
+
+
+class KeysetSource:
+    """A list's data source over an open base: the module functions of one list (clients,
+    contacts), each call on a connection of its own, so workers may call it too."""
+
+    def __init__(self, base: Any, page_after: Callable[..., Any], rows_from: Callable[..., Any],
+                 count: Callable[..., Any], anchors: Callable[..., Any],
+                 rows_by_ids: Callable[..., Any]) -> None:
+        self.base = base
+        self._page_after, self._rows_from, self._count = page_after, rows_from, count
+        self._anchors, self._rows_by_ids = anchors, rows_by_ids
+
+    def page_after(self, query: Any, after_key: Any, limit: int | None = None) -> Any:
+        with connect(self.base.engine) as conn:
+            return self._page_after(conn, query, after_key, *(() if limit is None else (limit,)))
+
+    def rows_from(self, query: Any, anchor_key: Any, limit: int | None = None) -> Any:
+        with connect(self.base.engine) as conn:
+            return self._rows_from(conn, query, anchor_key, *(() if limit is None else (limit,)))
+
+    def count(self, query: Any, limit: int | None = None) -> int:
+        with connect(self.base.engine) as conn:
+            return self._count(conn, query, limit)
+
+    def anchors(self, query: Any, every: int | None = None) -> Any:
+        with connect(self.base.engine) as conn:
+            return self._anchors(conn, query, *(() if every is None else (every,)))
+
+    def rows_by_ids(self, query: Any, ids: Sequence[int]) -> Any:
+        with connect(self.base.engine) as conn:
+            return self._rows_by_ids(conn, query, ids)
