@@ -201,3 +201,21 @@ def test_simulate_call_action_rings_a_demo_contact(qtbot, setup) -> None:  # noq
         action.trigger()
     popup = controller.informer.popup(shown.args[0])
     assert popup.view.caller.known
+
+
+def test_popup_comes_while_the_window_is_minimized_and_opens_the_card(qtbot, setup,
+                                                                      demo_base) -> None:  # noqa: ANN001
+    """An operator working in another program still sees the call; «К» brings the
+    program back with the client's card."""
+    window, controller = setup
+    window.showMinimized()
+    (number, contact_id), *_ = contact_numbers(demo_base, 1)
+    with qtbot.waitSignal(controller.call_shown, timeout=15000):
+        call_id = ring(controller, number)
+    popup = controller.informer.popup(call_id)
+    assert popup.isVisible()
+    assert window.isMinimized()
+    popup.open_client.emit(popup.current_match().client_id)
+    assert not window.isMinimized()
+    assert window.context.cards.current() is not None
+    assert window.context.cards.current().kind == "client"
