@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from vostok_desktop.db import OpenedBase
@@ -21,6 +21,7 @@ from vostok_desktop.domain import (
 )
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.services.change_log import display_value
+from vostok_desktop.services.favourites import set_favourites
 
 
 def log_rows(entries: Iterable[tuple[str, int, int | None, str, Any, Any]],
@@ -65,24 +66,8 @@ def favourite_ids(base: OpenedBase, client_ids: Sequence[int], employee_id: int)
 
 def set_favourite(base: OpenedBase, client_ids: Sequence[int], employee_id: int,
                   on: bool | None = None) -> bool:
-    """Star or unstar clients for an employee. ``on=None`` toggles: if every one is a
-    favourite they all lose the star, otherwise they all get it. Returns the new state."""
-    ids = list(dict.fromkeys(client_ids))
-    with base.engine.begin() as conn:
-        have = set(conn.scalars(select(Favourite.client_id).where(
-            Favourite.employee_id == employee_id, Favourite.client_id.in_(ids))))
-        if on is None:
-            on = len(have) < len(ids)
-        if on:
-            missing = [cid for cid in ids if cid not in have]
-            if missing:
-                conn.execute(insert(Favourite), [
-                    {"employee_id": employee_id, "client_id": cid, "contact_id": None}
-                    for cid in missing])
-        elif have:
-            conn.execute(delete(Favourite).where(Favourite.employee_id == employee_id,
-                                                 Favourite.client_id.in_(list(have))))
-    return on
+    """Star or unstar clients for an employee; ``on=None`` toggles (see set_favourites)."""
+    return set_favourites(base, "client", client_ids, employee_id, on)
 
 
 def set_responsible(base: OpenedBase, client_ids: Sequence[int], direction_id: int,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from vostok_desktop.db import OpenedBase
@@ -27,6 +27,7 @@ from vostok_desktop.services.client_search import (
     log_rows,
     phone_prefixes,
 )
+from vostok_desktop.services.favourites import set_favourites
 from vostok_desktop.services.list_filters import (
     FieldKind,
     FieldSpec,
@@ -279,22 +280,7 @@ class ContactSearch(KeysetSource):
 def set_favourite(base: OpenedBase, contact_ids: Sequence[int], employee_id: int,
                   on: bool | None = None) -> bool:
     """Star/unstar contacts; ``on=None`` toggles (all starred → unstar all)."""
-    ids = list(dict.fromkeys(contact_ids))
-    with base.engine.begin() as conn:
-        have = set(conn.scalars(select(Favourite.contact_id).where(
-            Favourite.employee_id == employee_id, Favourite.contact_id.in_(ids))))
-        if on is None:
-            on = len(have) < len(ids)
-        if on:
-            missing = [cid for cid in ids if cid not in have]
-            if missing:
-                conn.execute(insert(Favourite), [
-                    {"employee_id": employee_id, "client_id": None, "contact_id": cid}
-                    for cid in missing])
-        elif have:
-            conn.execute(delete(Favourite).where(Favourite.employee_id == employee_id,
-                                                 Favourite.contact_id.in_(list(have))))
-    return on
+    return set_favourites(base, "contact", contact_ids, employee_id, on)
 
 
 def _set_flag(base: OpenedBase, contact_ids: Sequence[int], column: str, value: bool,
