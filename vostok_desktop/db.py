@@ -63,6 +63,18 @@ class SchemaNewerError(BaseError):
         )
 
 
+def schema_moved_ahead_note(current: str | None) -> str:
+    """What a workstation says when another one upgraded the base under it."""
+    return (f"База обновлена более новой версией программы (схема {current}). "
+            "Обновите Vostok Desktop; до обновления программа работает только на чтение.")
+
+
+CONNECTION_LOST_MESSAGE = (
+    "Нет связи с сервером: карточка не записана. Изменения сохранятся в карточке, "
+    "повторите запись, когда связь восстановится."
+)
+
+
 @dataclass(frozen=True)
 class BaseLocation:
     """Where a base lives. A server URL never carries the password."""
@@ -129,10 +141,53 @@ class OpenedBase:
     read_only: bool = False
     schema: SchemaState | None = None
     notes: list[str] = field(default_factory=list)
+    _mode_listener: bool = field(default=False, repr=False)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def schema_behind(self) -> bool:
+        """The base's schema is older than the program's (an administrator may upgrade)."""
+        state = self.schema
+        return (state is not None and not state.is_current and state.current is not None
+                and _known_revision(state.current))
+
+    def set_read_only(self, read_only: bool, note: str | None = None) -> None:
+        """Switch the open engine between writing and read-only, in place.
+
+        Every connection the pool opens from now on sets the session default
+        (``default_transaction_read_only`` / SQLite's ``query_only``), and the pooled
+        ones are dropped, so the next checkout reconnects with the new mode. Sessions and
+        the sessionmaker keep pointing at the same engine.
+        """
+        if not self._mode_listener:
+            event.listen(self.engine, "connect", self._apply_mode)
+            self._mode_listener = True
+        self.read_only = read_only
+        if note and note not in self.notes:
+            self.notes.append(note)
+        self.engine.dispose()
+
+    def _apply_mode(self, dbapi_connection, _record) -> None:  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        if self.engine.dialect.name == "sqlite":
+            cursor.execute(f"PRAGMA query_only = {'ON' if self.read_only else 'OFF'}")
+            cursor.close()
+            return
+        cursor.execute("SET default_transaction_read_only = "
+                       + ("on" if self.read_only else "off"))
+        cursor.close()
+        dbapi_connection.commit()  # a session SET survives only a committed transaction
+
+    def schema_upgraded(self, state: SchemaState) -> None:
+        """An administrator brought the schema to the program's head: writing again."""
+        self.schema = state
+        outdated = [n for n in self.notes if n.startswith("Схема базы устарела")]
+        for note in outdated:
+            self.notes.remove(note)
+        self.set_read_only(False)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -241,6 +296,25 @@ def upgrade_schema(engine: Engine) -> SchemaState:
     return schema_state(engine)
 
 
+def upgrade_base_schema(location: BaseLocation, password: str | None = None) -> SchemaState:
+    """An administrator's upgrade from the program: its own writable engine without the
+    GUI's statement timeout, one transaction (a failure leaves the base as it was)."""
+    engine = make_engine(location, password, statement_timeout_ms=None)
+    try:
+        before = schema_state(engine)
+        try:
+            return upgrade_schema(engine)
+        except Exception as exc:  # noqa: BLE001 - any failure rolls back and is named
+            raise BaseError(
+                f"Схема не обновлена, база осталась в версии {before.current}: "
+                f"{describe_connection_error(exc)}"
+            ) from None
+    except OperationalError as exc:
+        raise BaseError(describe_connection_error(exc)) from None
+    finally:
+        engine.dispose()
+
+
 def include_object_for_dialect(dialect_name: str) -> Callable[..., bool]:
     """Skip objects the models create only on another dialect (e.g. trigram indexes)."""
 
@@ -267,13 +341,48 @@ def describe_connection_error(exc: Exception) -> str:
     return text_.splitlines()[0] if text_ else type(exc).__name__
 
 
-def ping(base: OpenedBase) -> None:
-    """One round trip to the base; BaseError with a reason for the user if it fails."""
+def ping(base: OpenedBase) -> str | None:
+    """One round trip to the base that also reads its schema revision (so a workstation
+    notices another one upgrading the base); BaseError with a reason if it fails."""
     try:
         with base.engine.connect() as connection:
-            connection.execute(text("select 1"))
+            return connection.execute(text("select version_num from alembic_version")).scalar()
     except (OperationalError, DBAPIError) as exc:
         raise BaseError(describe_connection_error(exc)) from None
+
+
+def is_newer_revision(revision: str | None) -> bool:
+    """A revision this program does not know: a newer program wrote it."""
+    return revision is not None and not _known_revision(revision)
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """The server went away (or cannot be reached), as opposed to a refused statement."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = getattr(exc, "orig", exc)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:  # PostgreSQL: connection exceptions and the server shutting down
+        return sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03")
+    low = str(orig).lower()
+    # SQLite refusals that are not a lost file: read-only, locked, bad SQL.
+    return not any(word in low for word in ("readonly", "locked", "no such", "syntax"))
+
+
+def is_read_only_refusal(exc: BaseException) -> bool:
+    """The base refused a write because the session is read-only."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == "25006":  # read_only_sql_transaction
+        return True
+    return "readonly database" in str(orig).lower()
+
+
+def forget_connections(base: OpenedBase) -> None:
+    """Drop every pooled connection (the server went away): the next checkout reconnects
+    instead of being handed a dead socket."""
+    base.engine.dispose()
 
 
 def check_connection(location: BaseLocation, password: str | None = None) -> str:

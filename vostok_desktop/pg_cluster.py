@@ -74,20 +74,41 @@ class ThrowawayCluster:
         )
         pwfile.unlink()
         self.port = _free_port()
+        self.start_server()
+        return self
+
+    def start_server(self) -> None:
+        """Start the server on the cluster's data folder and port (again, after
+        ``stop_server``): what an administrator's restart of the server looks like."""
+        assert self.root is not None, "the cluster was never created"
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=200 -c shared_buffers=256MB"
         )
-        self._run("pg_ctl", "-D", str(data), "-l", str(self.root / "log"), "-o", options,
-                  "-w", "-t", "60", "start")
-        return self
+        self._run("pg_ctl", "-D", str(self.root / "data"), "-l", str(self.root / "log"),
+                  "-o", options, "-w", "-t", "60", "start")
+
+    def stop_server(self) -> None:
+        """Stop the server (every session is cut off) but keep its data and port."""
+        assert self.root is not None, "the cluster was never created"
+        self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "fast", "-w", "stop")
+
+    def is_running(self) -> bool:
+        return self.root is not None and (self.root / "data" / "postmaster.pid").exists()
+
+    def restart(self) -> None:
+        """Stop and start the server on the same data and port."""
+        self.stop_server()
+        self.start_server()
 
     def stop(self) -> None:
         if self.root is None:
             return
         try:
-            self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
+            if self.is_running():
+                self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w",
+                          "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = None

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -50,7 +51,9 @@ class MainWindow(QMainWindow):
     """Built in two steps so the window paints before the base connects (DESIGN: start
     fast): the frame first, then ``attach`` once the base is open."""
 
-    connection_checked = Signal(bool)
+    connection_checked = Signal(bool)  # after every check: is the base reachable
+    connection_changed = Signal(bool)  # only when it is lost or back (e.g. to LISTEN again)
+    schema_moved_ahead = Signal(str)  # another workstation upgraded the base past us
 
     def __init__(self, qsettings: QSettings) -> None:
         super().__init__()
@@ -68,7 +71,20 @@ class MainWindow(QMainWindow):
         self.loading_label = QLabel("Открывается база…")
         self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.central.addWidget(self.loading_label)
-        self.setCentralWidget(self.central)
+        # A banner above the central area for what stops writing (read-only base).
+        self.banner = QLabel()
+        self.banner.setObjectName("base_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff3cd; color: #5c3c00; padding: 6px;"
+                                  " border-bottom: 1px solid #e0c36a;")
+        self.banner.setVisible(False)
+        frame = QWidget()
+        frame_layout = QVBoxLayout(frame)
+        frame_layout.setContentsMargins(0, 0, 0, 0)
+        frame_layout.setSpacing(0)
+        frame_layout.addWidget(self.banner)
+        frame_layout.addWidget(self.central)
+        self.setCentralWidget(frame)
         self.statusBar().showMessage("Подключение к базе…")
         geometry = qsettings.value(f"main_window/v{WINDOW_STATE_VERSION}/geometry")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
@@ -130,8 +146,13 @@ class MainWindow(QMainWindow):
                    category="Окна", parent=self)
         a.register("window.reset_layout", "Восстановить расположение окон",
                    self.reset_layout, category="Окна", parent=self)
+        ctx = self.context
+        a.register("app.upgrade_schema", "Обновить схему базы…", self.upgrade_schema,
+                   category="Сервис", parent=self,
+                   enabled_when=lambda: ctx.is_admin and ctx.base.schema_behind)
         for action_id in ("app.quit", "app.connect", "app.shortcuts", "app.about",
-                          "tab.close", "tab.next", "tab.previous", "window.reset_layout"):
+                          "tab.close", "tab.next", "tab.previous", "window.reset_layout",
+                          "app.upgrade_schema"):
             self.addAction(a.action(action_id))
         self.tabs.currentChanged.connect(lambda _i: a.refresh_enabled())
 
@@ -193,16 +214,33 @@ class MainWindow(QMainWindow):
             status.addPermanentWidget(label)
         if ctx.base.read_only:
             status.showMessage("Только чтение: " + "; ".join(ctx.base.notes))
+            self.show_banner("\n".join(ctx.base.notes) or "База открыта только для чтения.")
+
+    def show_banner(self, text: str) -> None:
+        """A line above the cards that stays until the reason is gone (empty hides it)."""
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
 
     # -- connection watch ------------------------------------------------------------
     CONNECTION_CHECK_MS = 15_000
+    RETRY_FIRST_MS = 3_000
+    RETRY_MAX_MS = 30_000
+
+    def retry_interval(self, failures: int) -> int:
+        """While the server is away: 3 s, 6 s, 12 s… up to 30 s between attempts."""
+        return min(self.RETRY_FIRST_MS * 2 ** max(failures - 1, 0), self.RETRY_MAX_MS)
 
     def _start_connection_watch(self) -> None:
-        """Ping the base now and then on a worker; a lost server shows in the status bar and
-        is tried again, and open cards stay open (their saves say what failed)."""
+        """Ping the base now and then on a worker; a lost server shows in the status bar
+        and the tray and is tried again with backoff; open cards stay open (their saves
+        say what failed and keep the edits). The ping also reads the schema revision, so
+        an upgrade by a newer program stops this one from writing."""
         from PySide6.QtCore import QTimer
 
         self._ping_running = False
+        self.connection_failures = 0
+        self.connected = True
+        self.revisions_ahead: set[str] = set()
         self.connection_timer = QTimer(self)
         self.connection_timer.setInterval(self.CONNECTION_CHECK_MS)
         self.connection_timer.timeout.connect(self.check_connection)
@@ -217,30 +255,87 @@ class MainWindow(QMainWindow):
         base = self.context.base
         self._ping_running = True
         operation = BackgroundOperation(lambda _state: ping(base), self)
-
-        def done(ok: bool, reason: str = "") -> None:
-            self._ping_running = False
-            self.set_connection_state(ok, reason)
-            self.connection_checked.emit(ok)
-
-        operation.finished.connect(lambda _r: done(True))
-        operation.failed.connect(lambda reason: done(False, reason))
+        operation.finished.connect(lambda revision: self._connection_checked(True, "", revision))
+        operation.failed.connect(lambda reason: self._connection_checked(False, reason, None))
         self._ping = operation.start()
+
+    def _connection_checked(self, ok: bool, reason: str, revision: str | None) -> None:
+        from vostok_desktop.db import forget_connections, is_newer_revision
+
+        self._ping_running = False
+        changed = ok != self.connected
+        self.connected = ok
+        if ok:
+            self.connection_failures = 0
+            self.connection_timer.setInterval(self.CONNECTION_CHECK_MS)
+        else:
+            self.connection_failures += 1
+            self.connection_timer.setInterval(self.retry_interval(self.connection_failures))
+            if changed:
+                # The pooled connections died with the server: never hand them out again.
+                forget_connections(self.context.base)
+        self.set_connection_state(ok, reason)
+        if changed:
+            self.statusBar().showMessage(
+                "Связь с сервером восстановлена: несохранённые карточки можно записать."
+                if ok else "Нет связи с сервером базы. Карточки остаются открытыми; "
+                "изменения в них сохранятся.", 10_000)
+            self.connection_changed.emit(ok)
+        if ok and is_newer_revision(revision) and revision not in self.revisions_ahead:
+            self._schema_moved_ahead(revision)  # type: ignore[arg-type]
+        self.connection_checked.emit(ok)
+
+    def _schema_moved_ahead(self, revision: str) -> None:
+        """Another workstation upgraded the base: say so and stop writing (the engine turns
+        read-only, so any save is refused and what is typed stays in the cards)."""
+        from vostok_desktop.db import schema_moved_ahead_note
+
+        self.revisions_ahead.add(revision)
+        note = schema_moved_ahead_note(revision)
+        self.context.base.set_read_only(True, note)
+        self.show_banner(note)
+        self.statusBar().showMessage(note)
+        self.set_connection_state(True)
+        tray = self._tray()
+        if tray is not None:
+            tray.notify("База обновлена", note, critical=True)
+        self.context.actions.refresh_enabled()
+        self.schema_moved_ahead.emit(revision)
+
+    def _tray(self) -> object | None:
+        return getattr(getattr(self, "telephony", None), "tray", None)
 
     def set_connection_state(self, connected: bool, reason: str = "") -> None:
         icon = QStyle.StandardPixmap.SP_DialogApplyButton if connected else \
             QStyle.StandardPixmap.SP_MessageBoxWarning
         text = "Соединение: есть" if connected else f"Нет соединения: {reason}"
+        if not connected and getattr(self, "connection_timer", None) is not None:
+            seconds = self.connection_timer.interval() // 1000
+            text += f" (повтор через {seconds} с)"
         if self.context.base.read_only:
             text += " (только чтение)"
         self.connection_label.setText(text)
         self.connection_label.setToolTip(text)
         self.connection_label.setProperty("icon", icon)
         self.connection_label.setStyleSheet("" if connected else "color: #b00020;")
-        timer = getattr(self, "connection_timer", None)
-        if timer is not None:
-            # While the server is away, look for it every few seconds.
-            timer.setInterval(self.CONNECTION_CHECK_MS if connected else 3000)
+        tray = self._tray()
+        if tray is not None:
+            tray.set_base_connection(connected, text)
+
+    def upgrade_schema(self) -> None:
+        """«Сервис → Обновить схему базы…»: for an administrator while the schema is behind."""
+        from vostok_desktop.gui.schema_upgrade import offer_schema_upgrade
+
+        ctx = self.context
+        if not (ctx.is_admin and ctx.base.schema_behind):
+            return
+        if offer_schema_upgrade(ctx.base, self):
+            self.show_banner("")
+            self.statusBar().showMessage(
+                f"Схема базы обновлена до версии {ctx.base.schema.current}; "
+                "изменения снова записываются.", 15_000)
+            self.set_connection_state(self.connected)
+            ctx.actions.refresh_enabled()
 
     # -- layout persistence --------------------------------------------------------
     def restore_layout(self) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from vostok_desktop.db import CONNECTION_LOST_MESSAGE, is_connection_error, is_read_only_refusal
 from vostok_desktop.domain import CustomFieldType, PhoneKind
 from vostok_desktop.domain.clients import ADDRESS_KIND_TITLES, PHONE_KIND_TITLES
 from vostok_desktop.domain.validators import ValidationError, normalize_phone, validate_email
@@ -469,9 +470,15 @@ class EditableCard(CardWidget):
     def fill(self, data: Any) -> None:
         raise NotImplementedError
 
+    def read_only_message(self) -> str:
+        notes = self.context.base.notes
+        reason = f" {notes[-1]}" if notes else ""
+        return ("Карточка не сохранена: база открыта только для чтения." + reason
+                + " Изменения остались в карточке.")
+
     def save(self) -> bool:
         if self.context.base.read_only:
-            self.show_message("База открыта только для чтения: изменения не сохраняются.")
+            self.show_message(self.read_only_message())
             return False
         try:
             data = self.collect()
@@ -492,14 +499,28 @@ class EditableCard(CardWidget):
             self.show_message(str(exc))
             return False
         except SQLAlchemyError as exc:
-            self.show_message("Карточка не сохранена: ошибка базы данных "
-                              f"({exc.__class__.__name__}). Изменения остались в карточке.")
+            # The save is one transaction: it failed whole, so the form still holds every
+            # edit (new rows keep no id) and the same save, repeated, writes them once.
+            if is_connection_error(exc):
+                self.show_message(CONNECTION_LOST_MESSAGE)
+                self._connection_lost()
+            elif is_read_only_refusal(exc):
+                self.show_message(self.read_only_message())
+            else:
+                self.show_message("Карточка не сохранена: ошибка базы данных "
+                                  f"({exc.__class__.__name__}). Изменения остались в карточке.")
             return False
         self.entity_id = saved.id
         self.fill(saved)
         self.show_message(f"Сохранено {fmt_dt(saved.updated_at)}", error=False)
         self.context.bus.announce(self.kind, [saved.id])
         return True
+
+    def _connection_lost(self) -> None:
+        """Have the main window's connection watch look now (status bar, tray, retries)."""
+        check = getattr(self.window(), "check_connection", None)
+        if callable(check):
+            check()
 
     def _resolve_conflict(self, data: Any, conflict: CardConflict) -> bool:
         self.show_message(str(conflict))
