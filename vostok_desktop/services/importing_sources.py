@@ -113,12 +113,35 @@ def read_source(path: Path, encoding: str = "auto") -> SourceTable:
 
 
 def read_xlsx(path: Path) -> SourceTable:
-    from openpyxl import load_workbook
-
+    """The first sheet of a workbook. python-calamine (Rust) reads 100,000 rows in ~2 s,
+    openpyxl's read-only mode in ~25 s; openpyxl is the fallback where calamine is absent."""
     name = path.name
     with path.open("rb") as fh:
         if fh.read(4) != b"PK\x03\x04":
             raise ImportFileError(f"Файл «{name}» — не книга Excel (.xlsx)")
+    try:
+        import python_calamine
+    except ImportError:  # pragma: no cover - a dependency; kept for odd installs
+        return _read_xlsx_openpyxl(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if not book.sheet_names:
+            raise ImportFileError(f"В книге «{name}» нет листов")
+        raw = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except ImportFileError:
+        raise
+    except python_calamine.ZipError:
+        raise ImportFileError(f"Файл «{name}» повреждён или обрезан: книга Excel "
+                              "не читается") from None
+    except Exception as exc:  # noqa: BLE001 - calamine's XmlError, a truncated sheet…
+        raise ImportFileError(f"Файл «{name}» повреждён или обрезан: {exc}") from None
+    return _finish(name, [list(r) for r in raw])
+
+
+def _read_xlsx_openpyxl(path: Path) -> SourceTable:
+    from openpyxl import load_workbook
+
+    name = path.name
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, EOFError):
