@@ -24,6 +24,7 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "app.connect": "Ctrl+Shift+O",
     "app.shortcuts": "",
     "app.about": "",
+    "app.upgrade_schema": "",
     "tab.close": "Ctrl+W",
     "tab.next": "Ctrl+Tab",
     "tab.previous": "Ctrl+Shift+Tab",

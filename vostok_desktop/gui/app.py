@@ -119,12 +119,12 @@ def open_location(location: BaseLocation, settings: Settings,
         return None
     if base.read_only:
         employee = current_employee(base, settings)
-        if employee.is_admin and QMessageBox.question(
-            parent, "Обновление схемы базы",
-            base.notes[0] + "\n\nВы администратор. Обновить схему сейчас?",
-        ) == QMessageBox.StandardButton.Yes:
-            base.close()
-            base = open_base(location, password, allow_upgrade=True)
+        if employee.is_admin and base.schema_behind:
+            # The dialog says which versions, reminds to back up, and upgrades on a
+            # worker; declined or failed, the base stays open read-only.
+            from vostok_desktop.gui.schema_upgrade import offer_schema_upgrade
+
+            offer_schema_upgrade(base, parent)
         else:
             QMessageBox.information(parent, "База только для чтения", base.notes[0])
     return base
