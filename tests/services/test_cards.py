@@ -186,7 +186,7 @@ def test_change_log_for_fields_phones_responsibilities_custom(
     assert (phone.old_value, phone.new_value, phone.client_id) == (
         "8 (495) 123-45-67", "+7 495 765-43-21", cid)
     resp = _log(empty_base, table_name="responsibilities")[-1]
-    assert (resp.field, resp.old_value, resp.new_value) == ("sales", None,
+    assert (resp.field, resp.old_value, resp.new_value) == ("responsible:sales", None,
                                                             "Иванов Борис Олегович")
     custom = _log(empty_base, table_name="custom_values")[-1]
     assert (custom.field, custom.old_value, custom.new_value) == (f"custom:{ref['number']}",

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -103,3 +104,6 @@ class ChangeLog(Base):
     field: Mapped[str] = mapped_column(String(63))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    # PostgreSQL: the writing transaction (txid_current()), set by the server's own
+    # change-log triggers, so the program can attribute rows it caused (0007).
+    tx_id: Mapped[int | None] = mapped_column(BigInteger)

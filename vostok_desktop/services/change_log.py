@@ -3,6 +3,12 @@
 No Qt. Every writer of clients, contacts, phones, addresses, responsibilities and
 custom values calls :func:`record_changes` inside its own transaction, so the log and
 the change commit or roll back together.
+
+On a server base the database writes the log of the tables in
+:data:`DATABASE_LOGGED_TABLES` itself (triggers of migration 0007), so a user's own
+psql login cannot change a client without a trace. There the program adds no rows of
+its own for those tables: it only tells the database which employee acts, for the
+connections that are not an employee's own login (the owner, a superuser).
 """
 
 from __future__ import annotations
@@ -13,13 +19,53 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, or_, select, text
 from sqlalchemy.orm import Session
 
 from vostok_desktop.domain import ChangeLog
 from vostok_desktop.domain.base import utcnow
 
 _MAX_VALUE = 4000  # long notes are cut in the log; the row itself keeps the whole text
+
+# Logged by PostgreSQL triggers on a server base (0007 ``_LOGGED``).
+DATABASE_LOGGED_TABLES = frozenset({
+    "clients", "client_divisions", "addresses", "contacts", "phones", "emails",
+    "responsibilities", "custom_values", "attachments", "employees", "action_items",
+    "assignments", "work_records",
+})
+
+
+def database_writes_log(bind: Session | Connection, table: str) -> bool:
+    """True when the server's triggers log changes of ``table`` on this connection."""
+    return table in DATABASE_LOGGED_TABLES and _dialect(bind) == "postgresql"
+
+
+def _dialect(bind: Session | Connection) -> str:
+    if isinstance(bind, Session):
+        return bind.get_bind().dialect.name
+    return bind.dialect.name
+
+
+def _program_event(table: str, field: str) -> bool:
+    from vostok_desktop.domain import Base
+
+    columns = Base.metadata.tables[table].columns
+    return field not in columns and not field.startswith(("responsible:", "custom:"))
+
+
+def act_as(bind: Session | Connection, employee_id: int | None) -> None:
+    """On PostgreSQL: name the acting employee for the log rows the triggers write in
+    this transaction. It matters only to privileged connections (the owner, a superuser);
+    an employee's own login is always logged as that employee, whatever is passed here."""
+    if employee_id is None or _dialect(bind) != "postgresql":
+        return
+    key = "vostok_acting"
+    if isinstance(bind, Session):
+        marker = (id(bind.get_transaction()), employee_id)
+        if bind.info.get(key) == marker:
+            return
+        bind.info[key] = marker
+    bind.execute(text("select vostok_attribute_changes(:e)"), {"e": employee_id})
 
 
 def display_value(value: Any) -> str | None:
@@ -59,6 +105,14 @@ def record_changes(
     """Add one ChangeLog row per field whose readable value differs between ``old`` and
     ``new``. A key missing on one side counts as empty there (so ``old={}`` logs a
     created row, ``new={}`` a deleted one). Returns the rows added to ``session``."""
+    if database_writes_log(session, table):
+        act_as(session, employee_id)
+        # The triggers log the table's columns (and responsible:/custom: rows); what is
+        # left are the program's own events («merged_from»), which it still writes.
+        old = {k: v for k, v in old.items() if _program_event(table, k)}
+        new = {k: v for k, v in new.items() if _program_event(table, k)}
+        if not old and not new:
+            return []
     when = changed_at or utcnow()
     rows: list[ChangeLog] = []
     for field in list(dict.fromkeys([*old.keys(), *new.keys()])):
@@ -105,3 +159,27 @@ def row_history(session: Session, table: str, row_ids: list[int],
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def insert_log_rows(conn: Connection, rows: list[dict[str, Any]],
+                    employee_id: int | None) -> None:
+    """Insert prepared log rows (bulk operations), leaving out what the server logs."""
+    if _dialect(conn) == "postgresql":
+        act_as(conn, employee_id)
+        rows = [r for r in rows if r["table_name"] not in DATABASE_LOGGED_TABLES]
+    if rows:
+        conn.execute(ChangeLog.__table__.insert(), rows)
+
+
+def move_client_history(session: Session, from_id: int, to_id: int) -> None:
+    """A merge moves the duplicate's history to the survivor. On a server base users may
+    not rewrite the log, so the database does it, for those with the right to merge."""
+    if _dialect(session) == "postgresql":
+        session.execute(text("select vostok_move_client_history(:a, :b)"),
+                        {"a": from_id, "b": to_id})
+        return
+    session.execute(ChangeLog.__table__.update().where(ChangeLog.client_id == from_id)
+                    .values(client_id=to_id))
+    session.execute(ChangeLog.__table__.update().where(
+        ChangeLog.table_name == "clients", ChangeLog.row_id == from_id,
+        ChangeLog.client_id.is_(None)).values(client_id=to_id))

@@ -234,5 +234,6 @@ def _sync_responsibilities(s: Session, client: Client, wanted: dict[int, int | N
         else:
             row.employee_id = new_emp
         record_changes(s, "responsibilities", row.id, client.id, employee_id,
-                       {code: names.get(old_emp) if old_emp else None},
-                       {code: names.get(new_emp) if new_emp else None}, changed_at=now)
+                       {f"responsible:{code}": names.get(old_emp) if old_emp else None},
+                       {f"responsible:{code}": names.get(new_emp) if new_emp else None},
+                       changed_at=now)

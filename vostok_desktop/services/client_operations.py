@@ -12,7 +12,6 @@ from sqlalchemy.engine import Connection
 
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import (
-    ChangeLog,
     Client,
     Direction,
     Employee,
@@ -20,7 +19,7 @@ from vostok_desktop.domain import (
     Responsibility,
 )
 from vostok_desktop.domain.base import utcnow
-from vostok_desktop.services.change_log import display_value
+from vostok_desktop.services.change_log import display_value, insert_log_rows
 from vostok_desktop.services.favourites import set_favourites
 
 
@@ -52,9 +51,9 @@ def set_marked_for_deletion(base: OpenedBase, client_ids: Sequence[int], marked:
         conn.execute(update(Client).where(Client.id.in_(changed))
                      .values(marked_for_deletion=marked))
         touch_clients(conn, changed, employee_id)
-        conn.execute(insert(ChangeLog), log_rows(
+        insert_log_rows(conn, log_rows(
             (("clients", cid, cid, "marked_for_deletion", not marked, marked)
-             for cid in changed), employee_id))
+             for cid in changed), employee_id), employee_id)
     return changed
 
 
@@ -114,7 +113,7 @@ def set_responsible(base: OpenedBase, client_ids: Sequence[int], direction_id: i
             changed += to_insert
         if changed:
             touch_clients(conn, changed, employee_id)
-            conn.execute(insert(ChangeLog), log_rows(log, employee_id))
+            insert_log_rows(conn, log_rows(log, employee_id), employee_id)
     return changed
 
 

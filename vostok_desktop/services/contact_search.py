@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from vostok_desktop.db import OpenedBase
-from vostok_desktop.domain import ChangeLog, Client, Contact, Email, Favourite, Phone
+from vostok_desktop.domain import Client, Contact, Email, Favourite, Phone
 from vostok_desktop.domain.base import utcnow
+from vostok_desktop.services.change_log import insert_log_rows
 from vostok_desktop.services.client_search import (
     PAGE_SIZE,
     is_digits_query,
@@ -295,9 +296,9 @@ def _set_flag(base: OpenedBase, contact_ids: Sequence[int], column: str, value: 
         conn.execute(update(Contact).where(Contact.id.in_(changed)).values(
             {column: value, "version": Contact.version + 1, "updated_at": utcnow(),
              "updated_by_id": employee_id}))
-        conn.execute(insert(ChangeLog), log_rows(
+        insert_log_rows(conn, log_rows(
             (("contacts", r.id, r.client_id, column, not value, value) for r in rows),
-            employee_id))
+            employee_id), employee_id)
     return changed
 
 

@@ -907,6 +907,16 @@ def _generate_postgresql(
                     rebuild = _suspend_indexes_postgresql(conn)
             except DBAPIError:  # not the tables' owner: load with the indexes in place
                 rebuild = []
+        # Generated rows are not users' changes: the change-log and notification
+        # triggers (0007) stay quiet while they load. Only the owner may switch them off.
+        quiet: list[str] = []
+        try:
+            with conn.begin_nested():
+                for table in BULK_TABLES:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+                quiet = list(BULK_TABLES)
+        except DBAPIError:
+            quiet = []
         raw = conn.connection.dbapi_connection
         done = 0
         progress(STAGE_CLIENTS, 0, clients)
@@ -926,6 +936,8 @@ def _generate_postgresql(
             conn.exec_driver_sql(ddl)
         if rebuild:
             progress(STAGE_INDEXES, len(rebuild), len(rebuild))
+        for table in quiet:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         for table in BULK_TABLES:
             conn.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -20,9 +20,9 @@ from sqlalchemy import and_, delete, exists, func, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from vostok_desktop.db import OpenedBase
-from vostok_desktop.domain import Base, ChangeLog, Client, Contact, Phone
+from vostok_desktop.domain import Base, Client, Contact, Phone
 from vostok_desktop.domain.base import utcnow
-from vostok_desktop.services.change_log import display_value, record_changes
+from vostok_desktop.services.change_log import display_value, move_client_history, record_changes
 
 _LEGAL_FORMS = (
     "общество с ограниченной ответственностью", "закрытое акционерное общество",
@@ -265,14 +265,10 @@ def merge_clients(base: OpenedBase, survivor_id: int, duplicate_id: int,
             _drop_unique_clashes(s, column, survivor_id, duplicate_id)
             s.execute(update(column.table).where(column == duplicate_id)
                       .values({column.name: survivor_id}))
-        s.execute(update(ChangeLog).where(ChangeLog.client_id == duplicate_id)
-                  .values(client_id=survivor_id))
-        s.execute(update(ChangeLog).where(ChangeLog.table_name == "clients",
-                                          ChangeLog.row_id == duplicate_id,
-                                          ChangeLog.client_id.is_(None))
-                  .values(client_id=survivor_id))
         s.execute(delete(Client).where(Client.id == duplicate_id,
                                        Client.version == dup_version))
+        # After the delete: on a server base the delete itself is logged under the duplicate.
+        move_client_history(s, duplicate_id, survivor_id)
         for f, value in new.items():
             setattr(survivor, f, value)
         survivor.updated_by_id = employee_id

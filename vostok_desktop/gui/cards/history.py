@@ -40,7 +40,8 @@ def describe_change(row: Any, lookups: Lookups) -> str:
         return "Контактное лицо: " + CONTACT_FIELD_TITLES.get(field, field)
     if table == "responsibilities":
         names = {code: name for _id, code, name in lookups.directions}
-        return "Ответственный: " + names.get(field, field)
+        code = field.removeprefix("responsible:")  # older logs have the bare code
+        return "Ответственный: " + names.get(code, code)
     if table == "custom_values" and field.startswith("custom:"):
         names = {f.id: f.name for f in lookups.client_fields + lookups.contact_fields}
         return names.get(int(field.split(":", 1)[1]), field)
