@@ -7,6 +7,8 @@ The shared list machinery (:class:`KeysetListAgent`, :func:`write_xlsx`) lives i
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,9 +21,10 @@ from vostok_desktop.gui.agents.list_agent import (
     write_xlsx,
 )
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.gui.models.keyset_model import ColumnSpec, star_column
+from vostok_desktop.gui.models.keyset_model import BoundSource, ColumnSpec, star_column
 from vostok_desktop.services import client_search as cs
 from vostok_desktop.services.list_filters import ColourRule, default_client_colour_rules
+from vostok_desktop.services.live_updates import ChangeBatch
 
 
 def _date(value: Any) -> str:
@@ -50,6 +53,17 @@ CLIENT_COLUMNS: list[ColumnSpec] = [
 ]
 
 
+# Tables whose changes show in a client row (name, INN, status, phone, responsible…) or
+# decide whether it passes a filter.
+LIVE_TABLES = ("clients", "phones", "emails", "addresses", "responsibilities", "custom_values")
+
+
+def narrow_to_clients(query: cs.ClientQuery, ids: Sequence[int]) -> cs.ClientQuery:
+    """The same query (every filter kept) restricted to these clients."""
+    wanted = set(ids) if query.client_ids is None else set(ids) & set(query.client_ids)
+    return dataclasses.replace(query, client_ids=tuple(sorted(wanted)))
+
+
 class ClientListAgent(KeysetListAgent):
     """Dockable list of clients («Список клиентов»)."""
 
@@ -75,6 +89,17 @@ class ClientListAgent(KeysetListAgent):
 
     def default_colour_rules(self) -> list[ColourRule]:
         return default_client_colour_rules()
+
+    def bound_source(self, query: Any) -> BoundSource:
+        return BoundSource(self.search_service, query, narrow_to_clients)
+
+    def live_match(self, batch: ChangeBatch) -> dict[str, set[int] | None]:
+        if not batch.touches(*LIVE_TABLES):
+            return {}
+        return {"id": batch.clients(*LIVE_TABLES)}
+
+    def live_structural(self, batch: ChangeBatch) -> bool:
+        return batch.inserted_or_deleted("clients")
 
     def _register_actions(self) -> None:
         add = self.add_action

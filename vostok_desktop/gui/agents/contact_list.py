@@ -19,6 +19,7 @@ from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.models.keyset_model import ColumnSpec, Row, star_column
 from vostok_desktop.services import contact_search as ct
 from vostok_desktop.services.list_filters import ColourRule, default_contact_colour_rules
+from vostok_desktop.services.live_updates import ChangeBatch
 
 
 def _birthday(row: Row) -> str:
@@ -69,6 +70,19 @@ class ContactListAgent(KeysetListAgent):
 
     def default_colour_rules(self) -> list[ColourRule]:
         return default_contact_colour_rules()
+
+    def live_match(self, batch: ChangeBatch) -> dict[str, set[int] | None]:
+        """The contacts themselves, and every contact of a client whose name, or whose
+        contacts' phones and e-mails, changed (a phone names its client, not its contact)."""
+        match: dict[str, set[int] | None] = {}
+        if batch.touches("contacts"):
+            match["id"] = batch.rows("contacts")
+        if batch.touches("clients", "phones", "emails"):
+            match["client_id"] = batch.clients("clients", "phones", "emails")
+        return match
+
+    def live_structural(self, batch: ChangeBatch) -> bool:
+        return batch.inserted_or_deleted("contacts")
 
     def _register_actions(self) -> None:
         add = self.add_action

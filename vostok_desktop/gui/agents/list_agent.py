@@ -48,6 +48,7 @@ from vostok_desktop.services.list_filters import (
     load_colour_rules,
     load_saved_filters,
 )
+from vostok_desktop.services.live_updates import ChangeBatch
 
 LAYOUT_VERSION = 1
 DEBOUNCE_MS = 250
@@ -284,7 +285,7 @@ class KeysetListAgent(QWidget):
         self._generation += 1
         query = self.build_query()
         self._applied_query = query
-        self.model.set_source(BoundSource(self.search_service, query))
+        self.model.set_source(self.bound_source(query))
         if self.model.rowCount():
             self.view.selectionModel().setCurrentIndex(
                 self.model.index(0, self._first_visible_column()),
@@ -330,6 +331,31 @@ class KeysetListAgent(QWidget):
     def _entities_changed(self, kind: str, _ids: list) -> None:
         if kind == self.entity_kind and self._applied_query is not None:
             self.model.refresh()
+
+    def bound_source(self, query: Any) -> BoundSource:
+        """The model's data source for a query (subclasses add how to narrow it to ids)."""
+        return BoundSource(self.search_service, query)
+
+    # -- live updates ------------------------------------------------------------------
+    def live_match(self, batch: ChangeBatch) -> dict[str, set[int] | None]:
+        """Which cached rows a burst of changes from other workstations touches: row key
+        (``id``, ``client_id``) → changed ids (None: any). Subclasses say."""
+        return {}
+
+    def live_structural(self, batch: ChangeBatch) -> bool:
+        """Rows of this list may have come or gone (its count and positions move)."""
+        return False
+
+    def apply_live_changes(self, batch: ChangeBatch) -> None:
+        """Changes made elsewhere: re-read the affected rows that are loaded, keeping the
+        selection and the scroll position; new or deleted rows show after a recount."""
+        if self._applied_query is None or not batch:
+            return
+        match = {key: ids for key, ids in self.live_match(batch).items()
+                 if ids is None or ids}
+        structural = self.live_structural(batch)
+        if match or structural:
+            self.model.refresh_rows(match, structural)
 
     # -- selection ---------------------------------------------------------------------
     def selected_rows(self, limit: int = MAX_SELECTED) -> list[int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -62,11 +62,15 @@ class KeysetSource(Protocol):
 
 
 class BoundSource:
-    """A search service (ClientSearch, ContactSearch) bound to one query."""
+    """A search service (ClientSearch, ContactSearch) bound to one query. ``narrow`` (the
+    query restricted to some row ids, keeping every filter) lets live updates tell a row
+    that changed from one that no longer belongs in the list."""
 
-    def __init__(self, search: Any, query: Any) -> None:
+    def __init__(self, search: Any, query: Any,
+                 narrow: Callable[[Any, Sequence[int]], Any] | None = None) -> None:
         self.search = search
         self.query = query
+        self.narrow = narrow
 
     def count(self, limit: int | None = None) -> int:
         return self.search.count(self.query, limit)
@@ -82,6 +86,14 @@ class BoundSource:
 
     def rows_by_ids(self, ids: Sequence[int]) -> list[Row]:
         return self.search.rows_by_ids(self.query, ids)
+
+    def visible_rows_by_ids(self, ids: Sequence[int]) -> list[Row]:
+        """Fresh rows for these ids that the query still shows, in one query: a row that
+        was deleted or no longer passes the filters is missing. Without ``narrow`` only a
+        deleted row goes missing."""
+        if self.narrow is None:
+            return self.rows_by_ids(ids)
+        return self.search.page_after(self.narrow(self.query, ids), None, max(len(ids), 1))
 
 
 class EmptySource:
@@ -416,6 +428,97 @@ class KeysetTableModel(QAbstractTableModel):
                 self._load(b)
         if pending:
             self.blocks_loaded.emit()
+
+    # -- live updates (another workstation changed rows) ------------------------------
+    def refresh_rows(self, match: Mapping[str, Collection[int] | None],
+                     structural: bool = False) -> int:
+        """Re-read the cached rows whose ``match`` key (``"id"``, ``"client_id"``) is among
+        the changed ids: one query by ids, changed in place. A row that is gone, no longer
+        passes the query, or moved in the sort order, and ``None`` ids ("many rows
+        changed") or ``structural`` changes (rows inserted or deleted) re-read the window
+        around the rows on screen instead. Never a reset: the view keeps its scroll
+        position, and selection follows the rows' ids. Returns the rows re-read."""
+        if structural or any(ids is None for ids in match.values()):
+            return self.reread_window()
+        wanted = {key: set(ids) for key, ids in match.items() if ids}  # type: ignore[arg-type]
+        if not wanted:
+            return 0
+        hits = [(block_no, i, row) for block_no, block in self._blocks.items()
+                for i, row in enumerate(block)
+                if any(row.get(key) in ids for key, ids in wanted.items())]
+        if not hits:
+            return 0
+        row_ids = list(dict.fromkeys(int(row["id"]) for _b, _i, row in hits))
+        reader = getattr(self._source, "visible_rows_by_ids", self._source.rows_by_ids)
+        fresh = {int(r["id"]): r for r in reader(row_ids)}
+        self.reads += 1
+        moved = False
+        last_column = len(self.columns) - 1
+        for block_no, i, old in hits:
+            new = fresh.get(int(old["id"]))
+            if new is None or new.get("_key") != old.get("_key"):
+                moved = True  # gone, filtered out or elsewhere in the order
+                continue
+            new["_colour"] = colour_for(self._colour_rules, new)
+            self._blocks[block_no][i] = new
+            n = block_no * self.block_size + i
+            self.dataChanged.emit(self.index(n, 0), self.index(n, last_column))
+        if moved:
+            return self.reread_window()
+        return len(hits)
+
+    def reread_window(self) -> int:
+        """Re-read the blocks around the last rows shown (at most three short keyset
+        queries) and forget the other cached blocks; the count follows on a worker.
+
+        Rows keep their places where they still are; persistent indexes (the view's
+        selection and current row) follow their rows' ids."""
+        size = self.block_size
+        hot = [b for b in range(self._last_block - 1, self._last_block + 2) if b in self._blocks]
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        old_ids: list[int | None] = []
+        for index in persistent:
+            row = self._cached(index.row())
+            old_ids.append(None if row is None else int(row["id"]))
+        blocks: dict[int, list[Row]] = {}
+        for b in hot:
+            previous = blocks.get(b - 1)
+            if b == 0:
+                rows = self._source.page_after(None, size)
+            elif previous is not None and len(previous) == size:
+                rows = self._source.page_after(previous[-1]["_key"], size)
+            elif self._blocks[b]:
+                rows = self._source.rows_from(self._blocks[b][0]["_key"], size)
+            else:
+                continue
+            self.reads += 1
+            for row in rows:
+                row["_colour"] = colour_for(self._colour_rules, row)
+            blocks[b] = rows
+        self._blocks = blocks
+        self._anchors = None  # rows may have come or gone: read again when a jump needs them
+        self._prefetch.clear()
+        where = {int(row["id"]): b * size + i
+                 for b, block in blocks.items() for i, row in enumerate(block)}
+        moved_to = []
+        for index, entity_id in zip(persistent, old_ids, strict=True):
+            n = where.get(entity_id, index.row()) if entity_id is not None else index.row()
+            moved_to.append(self.index(min(n, max(self._count - 1, 0)), index.column()))
+        self.changePersistentIndexList(persistent, moved_to)
+        self.layoutChanged.emit()
+        self._recount()
+        return sum(len(b) for b in blocks.values())
+
+    def _cached(self, n: int) -> Row | None:
+        block_no, offset = divmod(n, self.block_size)
+        block = self._blocks.get(block_no)
+        return block[offset] if block is not None and 0 <= offset < len(block) else None
+
+    def _recount(self) -> None:
+        """The exact count again, keeping the rows shown (a newer query cancels it)."""
+        self._new_generation()
+        self._start_count(self._source)
 
     # -- Qt model API --------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
