@@ -37,3 +37,9 @@ class CardWidget(QWidget):
 
     def reload(self) -> None:
         """Read the card again from the base."""
+
+    def loaded_version(self) -> int | None:
+        """The entity's version as this card last read or saved it (live updates compare
+        it with the base's); None for a new card or a kind without versions."""
+        version = getattr(getattr(self, "_data", None), "version", None)
+        return version if isinstance(version, int) else None
