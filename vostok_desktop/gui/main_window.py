@@ -278,8 +278,8 @@ class MainWindow(QMainWindow):
         if changed:
             self.statusBar().showMessage(
                 "Связь с сервером восстановлена: несохранённые карточки можно записать."
-                if ok else "Нет связи с сервером базы. Карточки остаются открытыми; "
-                "изменения в них сохранятся.", 10_000)
+                if ok else "Нет связи с сервером базы: правки в карточках сохранятся.",
+                10_000)
             self.connection_changed.emit(ok)
         if ok and is_newer_revision(revision) and revision not in self.revisions_ahead:
             self._schema_moved_ahead(revision)  # type: ignore[arg-type]
