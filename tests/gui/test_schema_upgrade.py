@@ -23,6 +23,7 @@ from vostok_desktop.db import (
     make_engine,
     open_base,
     schema_state,
+    upgrade_base_schema,
 )
 from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.schema_upgrade import SchemaUpgradeDialog, backup_command
@@ -188,3 +189,20 @@ def test_administrator_is_offered_the_dialog_when_opening_an_outdated_base(
         assert base is not None and base.read_only  # declined: still read-only
     finally:
         base.close()
+
+
+@pytest.mark.postgresql
+def test_base_upgraded_by_another_administrator_is_written_again(qtbot, outdated) -> None:
+    window = build_main_window(outdated, Settings(), telephony=False)
+    qtbot.addWidget(window)
+    window.show()
+    assert outdated.read_only and window.banner.isVisible()
+    upgrade_base_schema(outdated.location, outdated.engine.url.password)  # elsewhere
+    with qtbot.waitSignal(window.connection_checked, timeout=20_000):
+        window.check_connection()
+    assert not outdated.read_only and not window.banner.isVisible()
+    assert "изменения снова записываются" in window.statusBar().currentMessage()
+    assert not window.context.actions.action("app.upgrade_schema").isEnabled()
+    data = client_cards.new_client()
+    data.short_name = "ООО «Снова пишем»"
+    assert client_cards.save_client(outdated, data, None).id is not None

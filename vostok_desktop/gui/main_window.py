@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         self._ping = operation.start()
 
     def _connection_checked(self, ok: bool, reason: str, revision: str | None) -> None:
-        from vostok_desktop.db import forget_connections, is_newer_revision
+        from vostok_desktop.db import forget_connections, head_revision, is_newer_revision
 
         self._ping_running = False
         changed = ok != self.connected
@@ -283,6 +283,8 @@ class MainWindow(QMainWindow):
             self.connection_changed.emit(ok)
         if ok and is_newer_revision(revision) and revision not in self.revisions_ahead:
             self._schema_moved_ahead(revision)  # type: ignore[arg-type]
+        elif ok and self.context.base.schema_behind and revision == head_revision():
+            self._schema_caught_up(revision)
         self.connection_checked.emit(ok)
 
     def _schema_moved_ahead(self, revision: str) -> None:
@@ -301,6 +303,17 @@ class MainWindow(QMainWindow):
             tray.notify("База обновлена", note, critical=True)
         self.context.actions.refresh_enabled()
         self.schema_moved_ahead.emit(revision)
+
+    def _schema_caught_up(self, revision: str) -> None:
+        """Another administrator upgraded this outdated base to our version: write again."""
+        from vostok_desktop.db import SchemaState
+
+        self.context.base.schema_upgraded(SchemaState(current=revision, head=revision))
+        self.show_banner("")
+        self.statusBar().showMessage(
+            f"Схема базы обновлена до версии {revision}; изменения снова записываются.", 15_000)
+        self.set_connection_state(True)
+        self.context.actions.refresh_enabled()
 
     def _tray(self) -> object | None:
         return getattr(getattr(self, "telephony", None), "tray", None)
