@@ -4,6 +4,10 @@ A company-wide template has ``client_id`` NULL; a per-client override («инд�
 печатная форма») carries the same ``code`` and the client's id and wins for that client.
 Each template keeps every uploaded DOCX as a numbered version; ``active_version`` names
 the number that prints.
+
+Also here: the company's details for print forms (:class:`CompanyDetail`, «Реквизиты
+РИЦ») and the normalized-name keys the import's duplicate analysis looks clients up by
+(:class:`ClientNameKey`).
 """
 
 from __future__ import annotations
@@ -79,3 +83,30 @@ class PrintTemplateVersion(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     template: Mapped[PrintTemplate] = relationship(back_populates="versions")
+
+
+class CompanyDetail(Base):
+    """One of the company's details («реквизит РИЦ») that print forms show as
+    ``{{ company.KEY }}``: name, INN, KPP, address, bank account, director…
+    Administrators edit them; one row per key."""
+
+    __tablename__ = "company_details"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+
+
+class ClientNameKey(Base):
+    """A client's normalized name («ООО "Ромашка"» → «ромашка») kept beside the client for
+    the import's duplicate lookups. A cache: ``short_name`` is the name the key was made
+    from, and a key whose client was renamed since is made again before each use."""
+
+    __tablename__ = "client_name_keys"
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    short_name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True)

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, String, any_, bindparam, delete, func, or_, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
 from vostok_desktop.db import OpenedBase
@@ -38,6 +39,7 @@ from vostok_desktop.domain.clients import (
     CLIENT_STATUS_TITLES,
     contact_search_name,
 )
+from vostok_desktop.domain.documents import ClientNameKey
 from vostok_desktop.domain.validators import (
     ValidationError,
     normalize_phone,
@@ -252,6 +254,56 @@ def _link_all(uf: _UnionFind, reasons: dict[int, set[str]], nodes: list[int],
         reasons[node].add(reason)
 
 
+def _chunks(s: Any, values: list[Any]) -> list[list[Any]]:
+    """Lookup values in parts: one array per 20,000 on PostgreSQL, SQLite's IN per 900."""
+    size = 20_000 if s.get_bind().dialect.name == "postgresql" else 900
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+def _among(s: Any, column: Any, values: list[Any]) -> Any:
+    """``column = ANY(:array)`` on PostgreSQL (one parameter, one plan), ``IN`` on SQLite."""
+    if s.get_bind().dialect.name == "postgresql":
+        item = column.type if not isinstance(column.type, String) else String()
+        return column == any_(bindparam(None, values, type_=ARRAY(item)))
+    return column.in_(values)
+
+
+def refresh_name_keys(base: OpenedBase, progress: Progress | None = None,
+                      step: int = 50_000) -> bool:
+    """Make the normalized-name key of every client that has none or was renamed since
+    (:class:`ClientNameKey`), one transaction per ``step`` clients. The first run over a
+    big base normalizes every name once; later runs touch only new and renamed clients.
+    False where the base cannot be written (then the caller reads the names itself)."""
+    keys = ClientNameKey.__table__
+    last = 0
+    try:
+        with base.sessions() as s:
+            top = s.scalar(select(func.max(Client.id))) or 0
+        while last < top:
+            with base.sessions() as s, s.begin():
+                lift_statement_timeout(s)
+                upper = last + step
+                stale = s.execute(select(Client.id, Client.short_name, keys.c.client_id)
+                                  .outerjoin(keys, keys.c.client_id == Client.id)
+                                  .where(Client.id > last, Client.id <= upper,
+                                         or_(keys.c.client_id.is_(None),
+                                             keys.c.short_name != Client.short_name))).all()
+                old = [cid for cid, _name, had in stale if had is not None]
+                for part in _chunks(s, old):
+                    s.execute(delete(keys).where(_among(s, keys.c.client_id, part)))
+                from vostok_desktop.services.importing_write import insert_rows
+
+                insert_rows(s, keys, [{"client_id": cid, "short_name": name,
+                                       "name_key": normalize_name(name)}
+                                      for cid, name, _had in stale])
+            last = upper
+            if progress is not None:
+                progress("Подготовка наименований клиентов базы", min(last, top), top)
+    except DBAPIError:
+        return False
+    return True
+
+
 def analyse(base: OpenedBase, table: SourceTable, mapping: Mapping,
             progress: Progress | None = None) -> ImportPlan:
     """Validate every row and find duplicate groups, within the file and against the base.
@@ -282,30 +334,38 @@ def analyse(base: OpenedBase, table: SourceTable, mapping: Mapping,
             by_phone[digits].append(node)
     existing: dict[int, ClientBrief] = {}
     alive = Client.marked_for_deletion.is_(False)
+    if by_name:
+        if progress is not None:
+            progress("Подготовка наименований клиентов базы", 0, 4)
+        keys_ready = refresh_name_keys(base)
     with base.sessions() as s:
         lift_statement_timeout(s)
         if progress is not None:
-            progress("Поиск в базе по ИНН", 0, 3)
-        inns = list(by_inn)
-        for start in range(0, len(inns), 1000):
+            progress("Поиск в базе по ИНН", 1, 4)
+        for part in _chunks(s, list(by_inn)):
             for cid, name, inn, region in s.execute(select(
                     Client.id, Client.short_name, Client.inn, Client.region).where(
-                    alive, Client.inn.in_(inns[start:start + 1000]))):
+                    alive, _among(s, Client.inn, part))):
                 existing[cid] = ClientBrief(cid, name, inn, region)
                 by_inn[inn].append(-cid)
         if progress is not None:
-            progress("Поиск в базе по телефону", 1, 3)
-        phones = list(by_phone)
+            progress("Поиск в базе по телефону", 2, 4)
         owner = func.coalesce(Phone.client_id, Contact.client_id)
-        for start in range(0, len(phones), 1000):
+        for part in _chunks(s, list(by_phone)):
             for digits, cid in s.execute(select(Phone.digits, owner).outerjoin(
                     Contact, Contact.id == Phone.contact_id).where(
-                    Phone.digits.in_(phones[start:start + 1000])).distinct()):
+                    _among(s, Phone.digits, part)).distinct()):
                 if cid is not None:
                     by_phone[digits].append(-cid)
         if progress is not None:
-            progress("Поиск в базе по наименованию", 2, 3)
-        if by_name:
+            progress("Поиск в базе по наименованию", 3, 4)
+        if by_name and keys_ready:
+            for part in _chunks(s, list(by_name)):
+                for cid, key in s.execute(select(ClientNameKey.client_id, ClientNameKey.name_key)
+                                          .join(Client, Client.id == ClientNameKey.client_id)
+                                          .where(alive, _among(s, ClientNameKey.name_key, part))):
+                    by_name[key].append(-cid)
+        elif by_name:  # keys could not be written (a read-only base): read every name
             for cid, name in s.execute(select(Client.id, Client.short_name).where(alive)
                                        .execution_options(yield_per=20000)):
                 key = normalize_name(name)
@@ -323,10 +383,10 @@ def analyse(base: OpenedBase, table: SourceTable, mapping: Mapping,
             members[uf.find(node)].append(node)
         need = [-n for nodes in members.values() if len(nodes) > 1 for n in nodes
                 if n < 0 and -n not in existing]
-        for start in range(0, len(need), 1000):
+        for part in _chunks(s, need):
             for cid, name, inn, region in s.execute(select(
                     Client.id, Client.short_name, Client.inn, Client.region).where(
-                    Client.id.in_(need[start:start + 1000]))):
+                    _among(s, Client.id, part))):
                 existing[cid] = ClientBrief(cid, name, inn, region)
     groups: list[ImportGroup] = []
     grouped: set[int] = set()

@@ -1,5 +1,6 @@
-"""Writing an import plan: one transaction per batch, new clients by multi-row inserts,
-merges through the ORM (version bump, change log); the summary and its Excel export.
+"""Writing an import plan: one transaction per batch, new clients by bulk inserts (COPY on
+PostgreSQL, executemany on SQLite), merges through the ORM (version bump, change log); the
+summary and its Excel export.
 No Qt. See :mod:`vostok_desktop.services.importing` for the steps before."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from vostok_desktop.db import OpenedBase
@@ -28,8 +29,9 @@ from vostok_desktop.domain import (
 )
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.domain.clients import client_search_name, contact_search_name
+from vostok_desktop.domain.documents import ClientNameKey
 from vostok_desktop.services.change_log import display_value, record_changes
-from vostok_desktop.services.duplicates import lift_statement_timeout
+from vostok_desktop.services.duplicates import lift_statement_timeout, normalize_name
 from vostok_desktop.services.importing_sources import CLIENT_KEYS
 
 if TYPE_CHECKING:
@@ -185,6 +187,60 @@ def _merge_unit(s: Session, unit: _Unit, client: Client | None, employee_id: int
     return client.id
 
 
+# -- bulk inserts ----------------------------------------------------------------------------
+def _python_defaults(table: Table, given: set[str]) -> dict[str, Callable[[], object]]:
+    """The Python-side column defaults a Core insert would apply for missing columns."""
+    result: dict[str, Callable[[], object]] = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in given or column.primary_key or default is None:
+            continue
+        if getattr(default, "is_scalar", False):
+            result[column.name] = lambda value=default.arg: value  # type: ignore[attr-defined]
+        elif getattr(default, "is_callable", False):
+            result[column.name] = lambda fn=default.arg: fn(None)  # type: ignore[attr-defined]
+    return result
+
+
+def insert_rows(s: Session, table: Table, rows: list[dict], *, with_ids: bool = False
+                ) -> list[int]:
+    """Insert many rows (each with the same keys) in the session's transaction; with
+    ``with_ids`` return their new ids in order. PostgreSQL: ids drawn from the sequence,
+    then COPY (~10x faster than multi-row INSERT through the ORM); SQLite: executemany."""
+    if not rows:
+        return []
+    if s.get_bind().dialect.name != "postgresql":
+        if with_ids:
+            return list(s.scalars(insert(table).returning(table.c.id,
+                                                          sort_by_parameter_order=True), rows))
+        s.execute(insert(table), rows)
+        return []
+    ids: list[int] = []
+    keys = list(rows[0])
+    if with_ids:
+        ids = list(s.scalars(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                                  "FROM generate_series(1, :n)"),
+                             {"t": table.name, "n": len(rows)}))
+        keys.append("id")
+    defaults = _python_defaults(table, set(keys))
+    columns = keys + list(defaults)
+    dialect = s.get_bind().dialect
+    procs = [table.c[c].type._cached_bind_processor(dialect) for c in columns]  # noqa: SLF001
+    fills = list(defaults.values())
+    raw = s.connection().connection.dbapi_connection
+    names = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN'
+                                             ) as copy:
+        for n, row in enumerate(rows):
+            values = [row[k] for k in keys[:len(row)]]
+            if with_ids:
+                values.append(ids[n])
+            values += [fill() for fill in fills]
+            copy.write_row([p(v) if p is not None else v for p, v in zip(procs, values,
+                                                                             strict=True)])
+    return ids
+
+
 def _bulk_create(s: Session, units: list[_Unit], employee_id: int | None, source: str
                  ) -> list[int]:
     """Insert new clients with their phones, e-mails, addresses and contacts in a few
@@ -202,8 +258,10 @@ def _bulk_create(s: Session, units: list[_Unit], employee_id: int | None, source
         client_rows.append({**data, "created_by_id": employee_id, "updated_by_id": employee_id,
                             "created_at": now, "updated_at": now, "version": 1,
                             "marked_for_deletion": False})
-    ids = list(s.scalars(insert(Client).returning(Client.id, sort_by_parameter_order=True),
-                         client_rows))
+    ids = insert_rows(s, Client.__table__, client_rows, with_ids=True)
+    keys = [{"client_id": i, "short_name": r["short_name"],
+             "name_key": normalize_name(r["short_name"])} for i, r in zip(ids, client_rows,
+                                                                          strict=True)]
     phones, emails, addresses, contacts, contact_children = [], [], [], [], []
     logs = []
     text = f"создан импортом из «{source}»"
@@ -239,8 +297,7 @@ def _bulk_create(s: Session, units: list[_Unit], employee_id: int | None, source
                      "row_id": client_id, "client_id": client_id, "field": "import",
                      "old_value": None, "new_value": text})
     if contacts:
-        contact_ids = list(s.scalars(
-            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), contacts))
+        contact_ids = insert_rows(s, Contact.__table__, contacts, with_ids=True)
         for contact_id, c in zip(contact_ids, contact_children, strict=True):
             phones += [{"client_id": None, "contact_id": contact_id, "raw": raw[:60],
                         "digits": d, "extension": e, "kind": PhoneKind.WORK}
@@ -248,9 +305,8 @@ def _bulk_create(s: Session, units: list[_Unit], employee_id: int | None, source
             emails += [{"client_id": None, "contact_id": contact_id, "address": e}
                        for e in c["emails"]]
     for model, rows in ((Phone, phones), (Email, emails), (Address, addresses),
-                        (ChangeLog, logs)):
-        if rows:
-            s.execute(insert(model), rows)
+                        (ChangeLog, logs), (ClientNameKey, keys)):
+        insert_rows(s, model.__table__, rows)
     return ids
 
 
