@@ -286,3 +286,67 @@ def test_templates_dialog_uploads_and_activates_versions(qtbot, window, messages
     assert dialog.upload(b"not a docx", "битый") is None
     assert "не документ DOCX" in messages[-1]
     shot(dialog, "templates")
+
+
+def test_preview_shows_the_pdf_pages_and_prints_them(qtbot, window, tmp_path) -> None:
+    from vostok_desktop.services import printing as prn
+    from vostok_desktop.services import templates as tpl
+
+    missing = prn.pdf_preview_missing()
+    if missing:
+        pytest.skip(f"PDF preview not tested: {missing}")
+    ctx = window.context
+    client_id, _name = first_client(ctx.base)
+    invoice = next(t for t in tpl.list_templates(ctx.base) if t.code == "invoice")
+    preview = gprinting.print_for_client(ctx, client_id, window, template_id=invoice.id)
+    assert "готовит точный вид" in preview.note.text()
+    qtbot.waitUntil(lambda: preview.pdf_preview is not None or preview.pdf_error is not None,
+                    timeout=180_000)
+    assert preview.pdf_error is None
+    assert preview.stack.currentWidget() is preview.pages_area
+    assert "страниц — 1" in preview.note.text()
+    assert len(preview.page_labels) == 1 and not preview.page_labels[0].pixmap().isNull()
+    shot(window, "pdf_preview")
+    saved = preview.save_pdf(str(tmp_path / "invoice.pdf"))
+    assert saved.read_bytes() == preview.pdf_preview.pdf.read_bytes()
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    preview.print_to(printer)
+    assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_preview_without_libreoffice_says_why(qtbot, window, monkeypatch) -> None:
+    from vostok_desktop.services import printing as prn
+    from vostok_desktop.services import templates as tpl
+
+    monkeypatch.setattr(prn, "find_soffice", lambda: None)
+    ctx = window.context
+    client_id, name = first_client(ctx.base)
+    card_form = next(t.id for t in tpl.list_templates(ctx.base) if t.code == "client_card")
+    preview = gprinting.print_for_client(ctx, client_id, window, template_id=card_form)
+    assert "LibreOffice не установлен" in preview.note.text()
+    assert preview.stack.currentWidget() is preview.view and name in preview.view.toPlainText()
+
+
+def test_administrator_edits_company_details_used_by_print_forms(qtbot, window, messages
+                                                                 ) -> None:
+    from vostok_desktop.gui.documents.company_dialog import CompanyDetailsDialog
+    from vostok_desktop.services import company
+
+    ctx = window.context
+    action = ctx.actions.action("documents.company_details")
+    assert action.text() == "Реквизиты РИЦ…"
+    dialog = CompanyDetailsDialog(ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.edits["name"].setText("ООО «РИЦ Томск»")
+    dialog.edits["inn"].setText("5406123451")  # wrong check digit
+    assert dialog.save() is False
+    assert "ИНН: неверная контрольная сумма" in dialog.error.text()
+    assert company.stored_details(ctx.base).get("name") != "ООО «РИЦ Томск»"
+    dialog.edits["inn"].setText("5406123450")
+    assert dialog.save() is True
+    assert company.company_details(ctx.base)["name"] == "ООО «РИЦ Томск»"
+    shot(dialog, "company_details")

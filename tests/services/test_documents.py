@@ -208,3 +208,61 @@ def test_default_template_files_ship_with_the_program() -> None:
         assert path.is_file(), path
         templates.validate_template(path.read_bytes(), spec.name)
     assert shutil.which  # keep the import used on every platform
+
+
+def test_pdf_preview_renders_the_filled_pages(empty_base, client_id, tmp_path) -> None:
+    missing = printing.pdf_preview_missing()
+    if missing:
+        pytest.skip(f"PDF preview not tested: {missing}")
+    info = next(t for t in templates.list_templates(empty_base) if t.code == "invoice")
+    rendered = printing.render_for_client(empty_base, info.id, client_id, None)
+    preview = printing.make_pdf_preview(rendered.data, rendered.file_name, tmp_path / "p")
+    assert preview.pdf.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in preview.pages] == ["page-1.png"]
+    assert preview.pages[0].read_bytes().startswith(b"\x89PNG")
+    if shutil.which("pdftotext"):  # the PDF carries the client's data, not the field names
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(preview.pdf), "-"], capture_output=True,
+                              check=True).stdout.decode()
+        assert "Ромашка" in text and VALID_INN in text and "{{" not in text
+
+
+def test_a_hung_converter_is_stopped_with_a_clear_error(tmp_path, monkeypatch) -> None:
+    if shutil.which("sh") is None:
+        pytest.skip("no POSIX shell here")
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 60\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(printing, "find_soffice", lambda: str(fake))
+    docx_path = tmp_path / "a.docx"
+    docx_path.write_bytes(make_docx("текст"))
+    with pytest.raises(printing.ConversionError, match="LibreOffice не ответил за 1 с"):
+        printing.convert_to_pdf(docx_path, tmp_path, timeout=1)
+
+
+def test_company_details_live_in_the_base_and_take_over_company_json(
+        empty_base, client_id) -> None:
+    from vostok_desktop.domain.validators import ValidationError
+    from vostok_desktop.services import company
+
+    legacy = company.legacy_path()
+    legacy.write_text('{"name": "ООО «РИЦ Сибирь»", "inn": "5406123450", '
+                      '"slogan": "Всегда на связи"}', encoding="utf-8")
+    details = company.company_details(empty_base)
+    assert details["name"] == "ООО «РИЦ Сибирь»" and details["slogan"] == "Всегда на связи"
+    assert company.stored_details(empty_base)["slogan"] == "Всегда на связи"  # imported
+    legacy.unlink()  # the file is no longer needed: the base has everything
+    assert company.company_details(empty_base)["name"] == "ООО «РИЦ Сибирь»"
+
+    with pytest.raises(ValidationError, match="ИНН"):
+        company.save_company_details(empty_base, {**details, "inn": "5406123451"}, None)
+    with pytest.raises(ValidationError, match="Наименование РИЦ"):
+        company.save_company_details(empty_base, {**details, "name": "  "}, None)
+    assert company.stored_details(empty_base)["name"] == "ООО «РИЦ Сибирь»"  # nothing half
+
+    company.save_company_details(empty_base, {**details, "name": "ООО «РИЦ Томск»",
+                                              "director": "Сидоров С. С."}, None)
+    info = next(t for t in templates.list_templates(empty_base) if t.code == "invoice")
+    text = docx_text(printing.render_for_client(empty_base, info.id, client_id, None).data)
+    assert "ООО «РИЦ Томск»" in text and "Сидоров С. С." in text

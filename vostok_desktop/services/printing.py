@@ -1,13 +1,12 @@
 """Printing: fill a print form for a client, mass printing, conversion to PDF. No Qt.
 
 The fields a template sees are built here (``client``, ``contacts``, ``company``...):
-see :data:`vostok_desktop.services.templates.KNOWN_FIELDS`. Company details come from
-``company.json`` in the user's config folder (defaults below until it exists).
+see :data:`vostok_desktop.services.templates.KNOWN_FIELDS`. Company details come from the
+base (:mod:`vostok_desktop.services.company`).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -23,7 +22,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from vostok_desktop import paths
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import AddressKind, Client, Contact, Employee
 from vostok_desktop.domain.clients import CLIENT_STATUS_TITLES
@@ -37,37 +35,11 @@ from vostok_desktop.services.templates import (
 
 Progress = Callable[[str, int, int], None]
 
-DEFAULT_COMPANY: dict[str, str] = {
-    "name": "ООО «РИЦ Восток»",
-    "inn": "5406123456",
-    "kpp": "540601001",
-    "address": "630099, г. Новосибирск, ул. Советская, д. 1",
-    "city": "Новосибирск",
-    "phone": "+7 383 200-00-00",
-    "bank": "р/с 40702810000000000001 в ПАО «Банк», БИК 045004001",
-    "director": "Петров П. П.",
-}
+def company_details(base: OpenedBase | None = None) -> dict[str, str]:
+    """The company's details for print forms (see :mod:`vostok_desktop.services.company`)."""
+    from vostok_desktop.services.company import company_details as details
 
-
-def company_path() -> Path:
-    return paths.config_dir() / "company.json"
-
-
-def company_details() -> dict[str, str]:
-    """The company's requisites for print forms (config file over the defaults)."""
-    details = dict(DEFAULT_COMPANY)
-    try:
-        stored = json.loads(company_path().read_text(encoding="utf-8"))
-        if isinstance(stored, dict):
-            details.update({str(k): str(v) for k, v in stored.items()})
-    except (OSError, ValueError):
-        pass
-    return details
-
-
-def save_company_details(details: dict[str, str]) -> None:
-    company_path().write_text(json.dumps(details, ensure_ascii=False, indent=2),
-                              encoding="utf-8")
+    return details(base)
 
 
 # -- money ---------------------------------------------------------------------------------
@@ -217,7 +189,7 @@ def build_context(client: Client, employee_name: str, document: DocumentInfo | N
         else (contacts[0] if contacts else None)
     today = date.today()
     return {
-        "company": fields("company", company or company_details()),
+        "company": fields("company", company or company_details(None)),
         "client": fields("client", _client_fields(client)),
         "contacts": [fields("contacts[]", _contact_fields(c)) for c in contacts],
         "recipient": fields("recipient", _contact_fields(recipient)) if recipient else None,
@@ -266,7 +238,7 @@ def render_for_client(base: OpenedBase, template_id: int, client_id: int,
         if client is None:
             raise LookupError(f"Клиент №{client_id} не найден (возможно, удалён)")
         context = build_context(client, _employee_name(s, employee_id), document,
-                                recipient_id=recipient_id)
+                                company_details(base), recipient_id=recipient_id)
     out = render_docx(data, context, name)
     return RenderedDocument(client_id, f"{safe_file_name(name)} — "
                                        f"{safe_file_name(client.short_name)}.docx", out)
@@ -287,7 +259,7 @@ def render_many(base: OpenedBase, template_id: int, client_ids: Sequence[int],
     name, data = read_template(base, template_id)
     compiled = CompiledTemplate(data, name)
     out_dir.mkdir(parents=True, exist_ok=True)
-    company = company_details()
+    company = company_details(base)
     result = MassPrintResult([], [])
     total = len(client_ids)
     used: set[str] = set()
@@ -338,20 +310,42 @@ class ConversionError(RuntimeError):
     pass
 
 
+def _run_killable(command: list[str], timeout: float, what: str
+                  ) -> subprocess.CompletedProcess[bytes]:
+    """Run a converter; past ``timeout`` kill it with everything it started (soffice is a
+    script that starts soffice.bin), so a hung conversion never lingers."""
+    posix = os.name == "posix"
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, start_new_session=posix)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if posix:
+            import signal
+
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        process.kill()
+        process.communicate()
+        raise ConversionError(f"{what} не ответил за {timeout:.0f} с: преобразование "
+                              "остановлено") from None
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
 def convert_to_pdf(docx: Path, out_dir: Path | None = None, timeout: float = 120.0) -> Path:
-    """Convert a DOCX to PDF with headless LibreOffice (its own throwaway profile, so a
-    running LibreOffice of the user does not block it)."""
+    """Convert a DOCX to PDF with headless LibreOffice. It gets its own throwaway profile
+    (``-env:UserInstallation``), so a LibreOffice the user has open neither blocks it nor
+    receives the job; past ``timeout`` it is killed."""
     soffice = find_soffice()
     if soffice is None:
         raise ConversionError("LibreOffice не установлен: PDF сделать нельзя")
     out_dir = out_dir or docx.parent
     with tempfile.TemporaryDirectory(prefix="vostok-lo-") as profile:
         command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                   "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)]
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise ConversionError("LibreOffice не ответил вовремя") from None
+                   "--norestore", "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)]
+        done = _run_killable(command, timeout, "LibreOffice")
     pdf = out_dir / (docx.stem + ".pdf")
     if done.returncode != 0 or not pdf.exists():
         reason = (done.stderr or done.stdout).decode(errors="replace").strip()
@@ -359,8 +353,58 @@ def convert_to_pdf(docx: Path, out_dir: Path | None = None, timeout: float = 120
     return pdf
 
 
-__all__ = ["DocumentInfo", "DocumentLine", "RenderedDocument", "build_context",
-           "convert_to_pdf", "find_soffice", "render_for_client", "render_many"]
+def find_pdftoppm() -> str | None:
+    """poppler's page renderer, where installed (Debian: poppler-utils)."""
+    return shutil.which("pdftoppm")
+
+
+def pdf_preview_missing() -> str | None:
+    """Why the exact (PDF) preview cannot be made here, or None when it can."""
+    if find_soffice() is None:
+        return "LibreOffice не установлен"
+    if find_pdftoppm() is None:
+        return "не установлена программа pdftoppm (пакет poppler-utils)"
+    return None
+
+
+def render_pdf_pages(pdf: Path, out_dir: Path, dpi: int = 110, timeout: float = 60.0
+                     ) -> list[Path]:
+    """Each page of a PDF as a PNG (``page-1.png``…) in ``out_dir``, in page order."""
+    tool = find_pdftoppm()
+    if tool is None:
+        raise ConversionError("Не установлена программа pdftoppm (пакет poppler-utils)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    done = _run_killable([tool, "-png", "-r", str(dpi), str(pdf), str(out_dir / "page")],
+                         timeout, "pdftoppm")
+    pages = sorted(out_dir.glob("page-*.png"),
+                   key=lambda p: int(p.stem.rpartition("-")[2] or 0))
+    if done.returncode != 0 or not pages:
+        reason = (done.stderr or done.stdout).decode(errors="replace").strip()
+        raise ConversionError(f"Страницы PDF не отрисованы: {reason or done.returncode}")
+    return pages
+
+
+@dataclass(frozen=True)
+class PdfPreview:
+    pdf: Path
+    pages: list[Path]
+
+
+def make_pdf_preview(data: bytes, file_name: str, folder: Path | None = None,
+                     timeout: float = 120.0, dpi: int = 110) -> PdfPreview:
+    """A filled DOCX as PDF plus a PNG per page (for the preview tab and printing).
+    Blocking: call it on a worker thread."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="vostok-pdf-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    docx = folder / (safe_file_name(file_name.removesuffix(".docx")) + ".docx")
+    docx.write_bytes(data)
+    pdf = convert_to_pdf(docx, folder, timeout)
+    return PdfPreview(pdf, render_pdf_pages(pdf, folder / "pages", dpi, timeout))
+
+
+__all__ = ["DocumentInfo", "DocumentLine", "PdfPreview", "RenderedDocument", "build_context",
+           "convert_to_pdf", "find_pdftoppm", "find_soffice", "make_pdf_preview",
+           "pdf_preview_missing", "render_for_client", "render_many", "render_pdf_pages"]
 
 
 def docx_to_html(data: bytes) -> str:

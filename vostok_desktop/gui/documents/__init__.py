@@ -102,8 +102,16 @@ def install_documents(window: QMainWindow) -> None:
 
         SmtpSettingsDialog(window).exec()
 
+    def company_details() -> None:
+        from vostok_desktop.gui.documents.company_dialog import CompanyDetailsDialog
+
+        CompanyDetailsDialog(context, window).exec()
+
     def writable() -> bool:
         return not context.base.read_only
+
+    def administrator() -> bool:
+        return context.is_admin and not context.base.read_only
 
     a.register("documents.print", "Печать документа…", print_current, category=cat,
                parent=window, enabled_when=need_card)
@@ -119,9 +127,11 @@ def install_documents(window: QMainWindow) -> None:
                category=cat, parent=window, enabled_when=writable)
     a.register("documents.mail_settings", "Настройка почты (SMTP)…", mail_settings,
                category=cat, parent=window)
+    a.register("documents.company_details", "Реквизиты РИЦ…", company_details, category=cat,
+               parent=window, enabled_when=administrator)
     ids = ("documents.print", "documents.mass_print", "documents.send_email", None,
            "documents.import_clients", "documents.find_duplicates", None,
-           "documents.templates", "documents.mail_settings")
+           "documents.templates", "documents.company_details", "documents.mail_settings")
     _add_menu(window, ids)
     for action_id in ids:
         if action_id:

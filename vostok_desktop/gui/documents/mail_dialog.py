@@ -64,7 +64,7 @@ class MailDialog(QDialog):
         self.extra_files = list(extra_files or [])
         self.sent: mail.SentMail | None = None
         draft = mail.default_draft(context.base, client_id, context.employee_id,
-                                   prn.company_details()["name"])
+                                   prn.company_details(context.base)["name"])
         self.recipients = _checked_list("recipients_list", self)
         for r in mail.client_recipients(context.base, client_id):
             _add_checkable(self.recipients, r.display, r, False)

@@ -1,14 +1,22 @@
-"""Printing from a card: choose a form, fill it, show it in a preview tab (print with
-QPrintDialog, save DOCX or PDF, open in the word processor); mass printing in the
-background with progress and cancel."""
+"""Printing from a card: choose a form, fill it, show it in a preview tab (the PDF's pages
+where LibreOffice is installed; print with QPrintDialog, save DOCX or PDF, open in the
+word processor); mass printing in the background with progress and cancel."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtCore import QRect, Qt, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QPagedPaintDevice,
+    QPainter,
+    QPixmap,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +31,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QScrollArea,
+    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -33,6 +43,8 @@ from vostok_desktop.gui.documents.widgets import russian_buttons as _russian
 from vostok_desktop.gui.operations import BackgroundOperation, OperationState
 from vostok_desktop.services import printing as prn
 from vostok_desktop.services import templates as tpl
+
+PDF_TIMEOUT_S = 90.0  # LibreOffice's first start on a slow PC takes ~10 s
 
 
 class ChooseFormDialog(QDialog):
@@ -88,7 +100,12 @@ def print_for_client(context: AppContext, client_id: int, parent: QWidget | None
 
 
 class DocumentPreview(QWidget):
-    """A filled form in a tab: read it, print it, save it, open it, mail it."""
+    """A filled form in a tab: read it, print it, save it, open it, mail it.
+
+    Where LibreOffice and pdftoppm are installed, a worker thread converts the document
+    to PDF and renders its pages; the tab then shows the pages as they will print, prints
+    them and saves that PDF. Until then (and where they are missing) it shows a
+    simplified HTML view, and the note under the buttons says why."""
 
     def __init__(self, context: AppContext, rendered: prn.RenderedDocument,
                  parent: QWidget | None = None) -> None:
@@ -96,12 +113,23 @@ class DocumentPreview(QWidget):
         self.setObjectName("document_preview")
         self.context = context
         self.rendered = rendered
+        self.pdf_preview: prn.PdfPreview | None = None
+        self.pdf_error: str | None = None
         self.view = QTextBrowser(self)
         self.view.setObjectName("preview_view")
         self.view.setHtml(prn.docx_to_html(rendered.data))
+        self.pages_area = QScrollArea(self)
+        self.pages_area.setObjectName("pdf_pages")
+        self.pages_area.setWidgetResizable(True)
+        self.pages_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.pages_area.setStyleSheet("QScrollArea { background: #808080 }")
+        self.page_labels: list[QLabel] = []
+        self.page_pixmaps: list[QPixmap] = []
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.pages_area)
         bar = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        soffice = prn.find_soffice()
         for key, text, slot in (
             ("print", "Печать…", self.print_document),
             ("open", "Открыть в редакторе", self.open_external),
@@ -115,16 +143,77 @@ class DocumentPreview(QWidget):
             bar.addWidget(button)
             self.buttons[key] = button
         bar.addStretch(1)
-        self.note = QLabel("Просмотр упрощённый; точный вид — в текстовом редакторе. "
-                           + ("PDF делает LibreOffice." if soffice else
-                              "LibreOffice не найден: PDF и печать — по упрощённому виду."))
+        self.note = QLabel(self)
         self.note.setObjectName("preview_note")
         self.note.setStyleSheet("color: #555")
+        self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.note)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.stack, 1)
+        self.missing = prn.pdf_preview_missing()
+        if self.missing is None:
+            self.note.setText("LibreOffice готовит точный вид документа… Пока показан "
+                              "упрощённый.")
+            self._start_conversion()
+        else:
+            self.note.setText(f"Просмотр упрощённый: {self.missing}. Точный вид — в "
+                              "текстовом редакторе («Открыть в редакторе»); печать и PDF — "
+                              "по упрощённому виду.")
 
+    # -- the exact view ----------------------------------------------------------------
+    def _start_conversion(self) -> None:
+        data, name = self.rendered.data, self.rendered.file_name
+
+        def work(_state: OperationState) -> prn.PdfPreview:
+            return prn.make_pdf_preview(data, name, timeout=PDF_TIMEOUT_S)
+
+        self.conversion = BackgroundOperation(work, self)
+        self.conversion.finished.connect(self._pdf_ready)
+        self.conversion.failed.connect(self._pdf_failed)
+        self.conversion.start()
+
+    def _pdf_ready(self, result: prn.PdfPreview) -> None:
+        self.pdf_preview = result
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setSpacing(12)
+        self.page_pixmaps = [QPixmap(str(path)) for path in result.pages]
+        for number, _path in enumerate(result.pages, start=1):
+            label = QLabel(holder)
+            label.setObjectName(f"pdf_page_{number}")
+            label.setStyleSheet("background: white")
+            column.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.page_labels.append(label)
+        column.addStretch(1)
+        self.pages_area.setWidget(holder)
+        self.stack.setCurrentWidget(self.pages_area)
+        self._fit_pages()
+        pages = len(result.pages)
+        self.note.setText(f"Точный вид (PDF, сделанный LibreOffice): страниц — {pages}. "
+                          "Так документ будет напечатан и сохранён в PDF.")
+
+    def _fit_pages(self) -> None:
+        """Pages as wide as the tab (never wider than their rendered size)."""
+        width = self.pages_area.viewport().width() - 40
+        for label, pixmap in zip(self.page_labels, self.page_pixmaps, strict=True):
+            if pixmap.width() > width > 100:
+                label.setPixmap(pixmap.scaledToWidth(
+                    width, Qt.TransformationMode.SmoothTransformation))
+            else:
+                label.setPixmap(pixmap)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.page_labels:
+            self._fit_pages()
+
+    def _pdf_failed(self, message: str) -> None:
+        self.pdf_error = message
+        self.note.setText(f"Точный вид не получен: {message}. Показан упрощённый вид; "
+                          "печать и PDF — по нему.")
+
+    # -- commands ----------------------------------------------------------------------
     def _temp_docx(self) -> Path:
         folder = Path(tempfile.mkdtemp(prefix="vostok-print-"))
         path = folder / self.rendered.file_name
@@ -154,9 +243,12 @@ class DocumentPreview(QWidget):
         if not path:
             return None
         target = Path(path)
+        if self.pdf_preview is not None:
+            target.write_bytes(self.pdf_preview.pdf.read_bytes())
+            return target
         if prn.find_soffice():
             try:
-                pdf = prn.convert_to_pdf(self._temp_docx())
+                pdf = prn.convert_to_pdf(self._temp_docx(), timeout=PDF_TIMEOUT_S)
             except prn.ConversionError as exc:
                 QMessageBox.warning(self, "PDF не сделан", str(exc))
                 return None
@@ -178,7 +270,31 @@ class DocumentPreview(QWidget):
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Печать документа")
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPagedPaintDevice) -> None:
+        """The exact pages where the PDF is ready (re-rendered at 300 dpi), else the
+        simplified view."""
+        if self.pdf_preview is None:
             self.view.document().print_(printer)
+            return
+        try:
+            pages = prn.render_pdf_pages(self.pdf_preview.pdf,
+                                         self.pdf_preview.pdf.parent / "print", 300)
+        except prn.ConversionError:
+            pages = self.pdf_preview.pages
+        painter = QPainter(printer)
+        try:
+            for number, path in enumerate(pages):
+                if number:
+                    printer.newPage()
+                image = QImage(str(path))
+                area = painter.viewport()
+                size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(QRect(area.x(), area.y(), size.width(), size.height()),
+                                  image)
+        finally:
+            painter.end()
 
     def send_by_mail(self) -> None:
         from vostok_desktop.gui.documents.mail_dialog import MailDialog
