@@ -294,31 +294,28 @@ def _install_server_security() -> None:
         EXECUTE FUNCTION vostok_fill_creator()""")
 
     # -- row-level security -------------------------------------------------------------------
-    # One definer function answers "may I see client N" for the tables hanging off a client:
-    # it reads clients and responsibilities without their own policies (no recursion).
-    sql.append(f"""
-    CREATE OR REPLACE FUNCTION vostok_client_visible(cid integer) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
-      SELECT EXISTS (
-        SELECT 1 FROM clients c WHERE c.id = cid AND (
-          c.created_by_id = ANY (vostok_visible_employees())
-          OR EXISTS (SELECT 1 FROM responsibilities r WHERE r.client_id = cid
-                     AND r.employee_id = ANY (vostok_visible_employees()))))
-    $$""")
+    # The responsibilities of the employees whose clients a limited login sees. A view runs
+    # with its owner's rights, so the clients policy reads it without the policies of
+    # responsibilities (no recursion); it shows a login only the rows it may see anyway.
+    sql.append("""CREATE VIEW vostok_visible_responsibilities AS
+        SELECT client_id, employee_id FROM responsibilities
+        WHERE employee_id = ANY (coalesce((SELECT vostok_visible_employees()), '{}'))""")
+    sql.append("GRANT SELECT ON vostok_visible_responsibilities TO vostok_user")
     sql += [
         "ALTER TABLE clients ENABLE ROW LEVEL SECURITY",
         "CREATE POLICY vostok_see_all ON clients TO vostok_see_all USING (true) WITH CHECK (true)",
-        # Inline, so the planner can turn it into a semi-join over responsibilities.
+        # Inline, so the planner can turn it into a semi-join.
         """CREATE POLICY vostok_see_limited ON clients TO vostok_see_limited
            USING (created_by_id = ANY (coalesce((SELECT vostok_visible_employees()), '{}'))
-                  OR EXISTS (SELECT 1 FROM responsibilities r WHERE r.client_id = clients.id
-                             AND r.employee_id = ANY (
-                                 coalesce((SELECT vostok_visible_employees()), '{}'))))
+                  OR EXISTS (SELECT 1 FROM vostok_visible_responsibilities r
+                             WHERE r.client_id = clients.id))
            WITH CHECK (true)""",
     ]
+    # Everything hanging off a client is visible when its client is: the subquery reads
+    # clients through the clients policy above.
     for table, kind in _CLIENT_ROWS.items():
         expr = _client_expr(kind, table)
-        visible = f"vostok_client_visible({expr})"
+        visible = f"EXISTS (SELECT 1 FROM clients vc WHERE vc.id = {expr})"
         if table in _NULLABLE_CLIENT:
             visible = f"({expr}) IS NULL OR {visible}"
         sql += [
@@ -499,6 +496,7 @@ def _install_server_security() -> None:
 
 
 _DROP_SQL = """
+DROP VIEW IF EXISTS vostok_visible_responsibilities;
 DO $$
 DECLARE t record;
 BEGIN

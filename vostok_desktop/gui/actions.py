@@ -25,6 +25,8 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "app.shortcuts": "",
     "app.about": "",
     "app.upgrade_schema": "",
+    "admin.users": "",
+    "admin.change_password": "",
     "tab.close": "Ctrl+W",
     "tab.next": "Ctrl+Tab",
     "tab.previous": "Ctrl+Shift+Tab",
@@ -33,6 +35,7 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "window.reset_layout": "",
     "card.save": "Ctrl+S",
     "card.reload": "F5",
+    "card.restore_value": "Ctrl+Shift+R",
     "clients.quick_search": "Ctrl+F",
     "clients.open": "Return",
     "clients.new": "Ins",
@@ -97,6 +100,30 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "documents.find_duplicates": "",
     "documents.templates": "",
     "documents.mail_settings": "",
+    "documents.company_details": "",
+}
+
+
+# Actions that need a right (vostok_desktop.domain.access.Right): greyed out without it,
+# and on a server base the database refuses the same anyway.
+ACTION_RIGHTS: dict[str, str] = {
+    "clients.new": "client.create",
+    "clients.mark_deleted": "client.delete",
+    "clients.undo_mark_deleted": "client.delete",
+    "clients.set_responsible": "client.edit",
+    "clients.export_excel": "export.excel",
+    "contacts.stop_list": "client.edit",
+    "contacts.export_excel": "export.excel",
+    "hotline.settings": "settings.hotline",
+    "hotline.report": "export.excel",
+    "hotline.deadline_report": "export.excel",
+    "work.distribution": "settings.work",
+    "documents.mass_print": "print.mass",
+    "documents.import_clients": "client.import",
+    "documents.find_duplicates": "client.merge",
+    "documents.templates": "templates.edit",
+    "documents.company_details": "templates.edit",
+    "admin.users": "users.admin",
 }
 
 
@@ -135,6 +162,8 @@ class ActionRegistry(QObject):
         super().__init__(parent)
         self._settings = settings
         self._entries: dict[str, ActionEntry] = {}
+        self._rights: frozenset[str] | None = None  # None: no limits known (yet)
+        self._denied: set[str] = set()  # greyed out for want of a right
 
     # -- registration ------------------------------------------------------------
     def register(
@@ -174,6 +203,9 @@ class ActionRegistry(QObject):
                                                category)
         action.setShortcut(QKeySequence(self.shortcut(action_id)))
         self._update_tooltip(action_id)
+        if not self.permitted(action_id):
+            action.setEnabled(False)
+            self._denied.add(action_id)
         return action
 
     def attach(self, action_id: str, widget: QWidget) -> None:
@@ -242,12 +274,35 @@ class ActionRegistry(QObject):
         self.set_shortcut(action_id, self.default_shortcut(action_id))
 
     # -- enabled state ------------------------------------------------------------
+    def set_rights(self, rights: frozenset[str] | None) -> None:
+        """The current login's rights; actions needing another right are greyed out."""
+        self._rights = rights
+        for action_id in self._entries:
+            self._update_tooltip(action_id)
+        self.refresh_enabled()
+
+    def permitted(self, action_id: str) -> bool:
+        right = ACTION_RIGHTS.get(action_id)
+        return right is None or self._rights is None or right in self._rights
+
     def refresh_enabled(self) -> None:
         for entry in self._entries.values():
+            allowed = self.permitted(entry.id)
             if entry.enabled_when is not None:
-                entry.action.setEnabled(bool(entry.enabled_when()))
+                entry.action.setEnabled(allowed and bool(entry.enabled_when()))
+            elif not allowed:
+                entry.action.setEnabled(False)
+                self._denied.add(entry.id)
+            elif entry.id in self._denied:  # the right came back
+                entry.action.setEnabled(True)
+                self._denied.discard(entry.id)
 
     def _update_tooltip(self, action_id: str) -> None:
         entry = self._entries[action_id]
         seq = shortcut_text(entry.action.shortcut())
-        entry.action.setToolTip(f"{entry.text} ({seq})" if seq else entry.text)
+        tip = f"{entry.text} ({seq})" if seq else entry.text
+        if not self.permitted(action_id):
+            from vostok_desktop.services.access import right_title
+
+            tip += f" — нет права «{right_title(ACTION_RIGHTS[action_id])}»"
+        entry.action.setToolTip(tip)

@@ -65,6 +65,7 @@ def populate_main_window(window: MainWindow, base: OpenedBase, settings: Setting
     from vostok_desktop.gui.cards.manager import CardManager
     from vostok_desktop.gui.cards.pages import CardPageRegistry
     from vostok_desktop.gui.context import AppContext, ChangeBus
+    from vostok_desktop.services.access import load_profile
     from vostok_desktop.services.startup import current_employee
 
     employee = current_employee(base, settings)
@@ -74,6 +75,8 @@ def populate_main_window(window: MainWindow, base: OpenedBase, settings: Setting
     actions = ActionRegistry(qsettings)
     context = AppContext(base, employee.id, employee.full_name, employee.is_admin, settings,
                          qsettings, actions, cards, ChangeBus(), CardPageRegistry())
+    context.access = load_profile(base, employee.id)
+    actions.set_rights(context.access.rights)
     register_cards(context)
     window.attach(context, tabs)
     if telephony:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from vostok_desktop.gui.actions import ActionRegistry
     from vostok_desktop.gui.cards.manager import CardManager
     from vostok_desktop.gui.cards.pages import CardPageRegistry
+    from vostok_desktop.services.access import AccessProfile
 
 
 class ChangeBus(QObject):
@@ -40,3 +41,8 @@ class AppContext:
     cards: CardManager
     bus: ChangeBus
     card_pages: CardPageRegistry
+    # What the login may do (services.access.AccessProfile); None until loaded.
+    access: AccessProfile | None = None
+
+    def allows(self, right: str) -> bool:
+        return self.access is None or self.access.allows(right)

@@ -116,6 +116,9 @@ def guarded(action: Callable[[], T]) -> T:
 def load_profile(base: OpenedBase, employee_id: int | None) -> AccessProfile:
     """The rights of the employee working now. A server login that owns the base or is a
     superuser has every right (the database lets it do everything anyway)."""
+    if base.schema is not None and base.schema.current is not None and \
+            base.schema.current < "0007":
+        return FULL_ACCESS  # an outdated base opened read-only: nothing to grey out
     with base.engine.connect() as conn:
         if base.location.kind is BaseKind.SERVER and conn.scalar(
                 text("select vostok_is_privileged()")):
@@ -397,7 +400,63 @@ def _sync_memberships(conn: Connection, login: str, role: str, visibility: Visib
         conn.exec_driver_sql(f"REVOKE {group} FROM {who}")
     for group in sorted(wanted - current):
         conn.exec_driver_sql(f"GRANT {group} TO {who}")
-    conn.exec_driver_sql(f"ALTER ROLE {who} {'LOGIN' if active else 'NOLOGIN'}")
+    # Administrators create the logins of others, so they may create roles themselves.
+    creates = "CREATEROLE" if role == EmployeeRole.ADMIN.value and active else "NOCREATEROLE"
+    conn.exec_driver_sql(f"ALTER ROLE {who} {'LOGIN' if active else 'NOLOGIN'} {creates}")
+
+
+# -- for the «Пользователи и права» dialog (added with the GUI) -----------------------------
+
+def list_departments(base: OpenedBase) -> list[tuple[int, str]]:
+    """Departments to choose from, by name."""
+    with base.engine.connect() as conn:
+        return [(r[0], r[1]) for r in conn.execute(
+            select(Department.id, Department.name).order_by(Department.name))]
+
+
+def account_department(base: OpenedBase, employee_id: int) -> int | None:
+    """The department an employee is in now (the edit dialog starts from it)."""
+    with base.engine.connect() as conn:
+        return conn.scalar(select(Employee.department_id).where(Employee.id == employee_id))
+
+
+def check_own_password(base: OpenedBase, password: str) -> bool:
+    """Whether ``password`` is the current login's password: a fresh connection with it.
+    A refusal for another reason (the server is away) raises AccessError with it."""
+    if base.location.kind is not BaseKind.SERVER:
+        raise AccessError("У файловой базы нет паролей")
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(base.engine.url.set(password=password), poolclass=NullPool,
+                           connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect():
+            return True
+    except DBAPIError as exc:
+        from vostok_desktop.db import describe_connection_error
+
+        reason = describe_connection_error(exc)
+        # libpq reports a refused password at connect without a SQLSTATE; read the text.
+        if getattr(exc.orig, "sqlstate", None) == "28P01" or "неверный логин или пароль" in reason:
+            return False
+        raise AccessError(f"Пароль не проверен: {reason}") from None
+    finally:
+        engine.dispose()
+
+
+def use_new_password(base: OpenedBase, password: str) -> None:
+    """After the login's password changed: the open base's new connections (reconnects
+    after a lost server, the schema upgrade) use the new one."""
+    from sqlalchemy import event
+
+    base.engine.url = base.engine.url.set(password=password)
+
+    def _connect_with_new(_dialect: Any, _record: Any, _cargs: Any,
+                          cparams: dict[str, Any]) -> None:
+        cparams["password"] = password
+
+    event.listen(base.engine, "do_connect", _connect_with_new)
 
 
 __all__ = [
@@ -406,4 +465,5 @@ __all__ = [
     "export_log", "guarded", "list_accounts", "list_rights", "list_roles", "load_profile",
     "record_export", "refusal", "require", "right_title", "save_role", "set_password",
     "update_account", "validate_login", "validate_password",
+    "account_department", "check_own_password", "list_departments", "use_new_password",
 ]

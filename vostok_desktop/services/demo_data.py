@@ -896,6 +896,19 @@ def _generate_postgresql(
         _refuse_if_not_empty(conn)
         progress(STAGE_REFERENCE, 0, 1)
         gen = _Generator(seed, "postgresql", _start_ids(conn))
+        # Generated rows are not users' changes: the change-log and notification
+        # triggers (0007) stay quiet while they load. Only the owner may switch them off.
+        quiet: list[str] = []
+        try:
+            with conn.begin_nested():
+                quiet = list(conn.scalars(text(
+                    "select distinct c.relname from pg_trigger t "
+                    "join pg_class c on c.oid = t.tgrelid "
+                    "where t.tgname like 'vostok_%' and not t.tgisinternal")))
+                for table in quiet:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        except DBAPIError:
+            quiet = []
         session = opened_base.sessions(bind=conn)
         admin_id = _create_reference(session, gen, summary)
         progress(STAGE_REFERENCE, 1, 1)
@@ -907,16 +920,6 @@ def _generate_postgresql(
                     rebuild = _suspend_indexes_postgresql(conn)
             except DBAPIError:  # not the tables' owner: load with the indexes in place
                 rebuild = []
-        # Generated rows are not users' changes: the change-log and notification
-        # triggers (0007) stay quiet while they load. Only the owner may switch them off.
-        quiet: list[str] = []
-        try:
-            with conn.begin_nested():
-                for table in BULK_TABLES:
-                    conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-                quiet = list(BULK_TABLES)
-        except DBAPIError:
-            quiet = []
         raw = conn.connection.dbapi_connection
         done = 0
         progress(STAGE_CLIENTS, 0, clients)
