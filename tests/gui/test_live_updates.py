@@ -115,6 +115,25 @@ def test_a_rename_elsewhere_shows_in_my_list_and_keeps_my_place(qtbot, window,  
     assert agent.model.reads - before <= 6  # a few short reads, not the whole list again
 
 
+def test_far_down_the_list_a_move_elsewhere_keeps_my_scroll_and_selection(
+        qtbot, window, colleague) -> None:  # noqa: ANN001
+    agent = window.findChild(ClientListAgent)
+    assert agent.model.rowCount() > 260
+    agent.select_row(250)  # the second block of rows
+    qtbot.wait(20)
+    chosen = agent.current_id()
+    bar = agent.view.verticalScrollBar()
+    scroll = bar.value()
+    assert scroll > 0
+    # A neighbour above me is renamed to sort first: rows move, my client stays selected.
+    neighbour = agent.model.row_id(240)
+    _rename(colleague, neighbour, "Аааа переименован коллегой")
+    qtbot.waitUntil(lambda: _row_of(agent, neighbour) == 0, timeout=WAIT_MS)
+    assert agent.current_id() == chosen
+    assert agent.view.selectionModel().isRowSelected(agent.view.currentIndex().row())
+    assert bar.value() == scroll
+
+
 def test_a_status_change_elsewhere_repaints_the_row_in_place(qtbot, window,  # noqa: ANN001
                                                              colleague) -> None:  # noqa: ANN001
     agent = window.findChild(ClientListAgent)
