@@ -41,6 +41,7 @@ from vostok_desktop.domain.validators import (
     validate_ogrn_any,
 )
 from vostok_desktop.gui.cards.editing import EditableCard, RowsEditor, parse_float
+from vostok_desktop.gui.cards.history import HistoryPage
 from vostok_desktop.gui.cards.widgets import (
     fmt_dt,
     mark,
@@ -183,6 +184,7 @@ class ClientCard(EditableCard):
         self.files_table.viewport().setAcceptDrops(True)
         self._drop_filter = _FileDropFilter(self.add_files)
         self.files_table.viewport().installEventFilter(self._drop_filter)
+        self.history_page = HistoryPage(self, self.history_table)
         self.pages.currentChanged.connect(lambda _i: self._load_page())
         bold = QFont(self.status_badge.font())
         bold.setBold(True)

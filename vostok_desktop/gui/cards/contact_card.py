@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from vostok_desktop.domain.validators import ValidationError
 from vostok_desktop.gui.cards.editing import EditableCard
+from vostok_desktop.gui.cards.history import HistoryPage
 from vostok_desktop.gui.cards.widgets import fmt_dt, mark
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.services.card_common import CardNotFound, Lookups, parse_date
@@ -83,6 +84,7 @@ class ContactCard(EditableCard):
         self.birthday_edit.textChanged.connect(lambda _t: self._check_birthday())
         self._setup_shared_editors(self.lookups.contact_fields)
         self.client_link.linkActivated.connect(lambda _url: self.open_client())
+        self.history_page = HistoryPage(self, self.history_table)
         self.pages.currentChanged.connect(lambda _i: self._maybe_history())
 
     def _check_birthday(self) -> None:
