@@ -268,3 +268,32 @@ def test_csv_mapping_is_guessed_and_signature_is_stable(empty_base, tmp_path) ->
         client = s.scalars(select(Client)).one()
         assert client.notes == "из выставки"
         assert [p.digits for p in client.phones] == ["73832000011"]
+
+
+def test_name_keys_ignore_legal_form_quotes_and_case() -> None:
+    from vostok_desktop.services.duplicates import _normalize_name_slow, normalize_name
+
+    names = ['ООО "Ромашка-Плюс"', "Ромашка плюс, ООО", "Общество с ограниченной "
+             "ответственностью «Ёлка»", "ИП Иванов И. И.", "Индивидуальный предприниматель "
+             "Иванов", "МБОУ СОШ № 5", "АО_Тест", "ао-ао", "ЗАО «ОООмега»", "", None]
+    assert normalize_name('ООО "Ромашка-Плюс"') == normalize_name("Ромашка плюс, ООО") \
+        == "ромашка плюс"
+    assert normalize_name("Общество с ограниченной ответственностью «Ёлка»") == "елка"
+    assert [normalize_name(n) for n in names] == [_normalize_name_slow(n) for n in names]
+
+
+def test_a_renamed_client_is_found_by_its_new_name(empty_base, tmp_path) -> None:
+    fill_clients(empty_base, 3)
+    row = ["Компания 0001, ООО", "", "", "", "", "", "", ""]
+    plan = plan_for(empty_base, write_xlsx(tmp_path / "a.xlsx", HEADERS, [row]))
+    assert [(g.reason_text, [c.short_name for c in g.existing]) for g in plan.groups] == \
+        [("наименование", ['ООО "Компания 0001"'])]
+    with empty_base.sessions() as s, s.begin():  # renamed in its card after that import
+        client = s.scalars(select(Client).where(Client.short_name == 'ООО "Компания 0001"')
+                           ).one()
+        client.short_name = "АО «Северный ветер»"
+    plan = plan_for(empty_base, write_xlsx(tmp_path / "b.xlsx", HEADERS, [
+        row, ["Северный Ветер", "", "", "", "", "", "", ""]]))
+    assert [(g.rows, [c.short_name for c in g.existing]) for g in plan.groups] == \
+        [([1], ["АО «Северный ветер»"])]
+    assert plan.singles == [0]  # the old name matches nobody any more

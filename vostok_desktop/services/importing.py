@@ -328,8 +328,9 @@ def analyse(base: OpenedBase, table: SourceTable, mapping: Mapping,
         uf.find(node)
         if r.data.get("inn"):
             by_inn[r.data["inn"]].append(node)
-        if r.name_key:
-            by_name[r.name_key].append(node)
+        key = r.name_key
+        if key:
+            by_name[key].append(node)
         for digits in {p[1] for p in r.phones}:
             by_phone[digits].append(node)
     existing: dict[int, ClientBrief] = {}
