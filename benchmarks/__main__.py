@@ -21,7 +21,7 @@ from pathlib import Path
 
 import platformdirs
 
-from vostok_desktop.db import BaseLocation, head_revision, open_base
+from vostok_desktop.db import BaseLocation, head_revision, make_engine, open_base
 from vostok_desktop.pg_cluster import ThrowawayCluster
 
 BENCHMARKS: dict[str, str] = {
@@ -105,6 +105,13 @@ def filled_base(scale: int, base_arg: str | None):
             shutil.copy(dump, local)
             if os.geteuid() == 0:
                 shutil.chown(local, "postgres")
+            # Roles are the cluster's, not the dump's: the grants in it need them.
+            from vostok_desktop.services.access import ensure_server_prerequisites
+
+            engine = make_engine(location, cluster.password)
+            with engine.begin() as conn:
+                ensure_server_prerequisites(conn)
+            engine.dispose()
             cluster._run("pg_restore", "-h", str(cluster.root), "-p", str(cluster.port),
                          "-U", cluster.superuser, "-d", "bench", "-j", "2", str(local))
             local.unlink()

@@ -118,6 +118,14 @@ def main(argv: list[str] | None = None) -> int:
             location = _cli_location(args.base)
             base = open_base(location, _password_for(location), allow_upgrade=True)
             print(f"Схема базы {location.display()}: версия {base.schema.current}")
+            if base.dialect == "postgresql":
+                # Also after restoring a dump onto a new server: roles and LEAKPROOF
+                # marks are the cluster's, not the base's.
+                from vostok_desktop.services.access import ensure_server_prerequisites
+
+                with base.engine.begin() as conn:
+                    for note in ensure_server_prerequisites(conn):
+                        print(f"Внимание: {note}")
             base.close()
             return 0
         if args.command == "demo-data":

@@ -90,6 +90,9 @@ def populate_main_window(window: MainWindow, base: OpenedBase, settings: Setting
     install_hotline(window)
     install_work(window)
     install_documents(window)
+    from vostok_desktop.gui.admin import install_admin
+
+    install_admin(window)
     actions.refresh_enabled()
 
 

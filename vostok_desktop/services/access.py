@@ -341,6 +341,40 @@ def change_own_password(base: OpenedBase, new_password: str) -> None:
         conn.exec_driver_sql(f"ALTER ROLE CURRENT_USER PASSWORD {_literal(new_password)}")
 
 
+def ensure_group_roles(conn: Connection) -> None:
+    """Create the cluster-wide group roles the schema's grants name (migration 0007
+    does it too). ``pg_dump`` does not carry roles: restoring a base onto a new server
+    needs them first."""
+    groups = ["vostok_user", SEE_ALL_GROUP, SEE_LIMITED_GROUP,
+              *[group_role_name(r) for r in EmployeeRole]]
+    for group in groups:
+        conn.exec_driver_sql(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') "
+            f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$")
+    for role in EmployeeRole:
+        conn.exec_driver_sql(f"GRANT vostok_user TO {group_role_name(role)}")
+
+
+# Kept in step with migration 0007 ``_LEAKPROOF``.
+LEAKPROOF_SEARCH_FUNCTIONS = (
+    "textlike(text, text)", "texticlike(text, text)", "textnlike(text, text)",
+    "text_pattern_lt(text, text)", "text_pattern_le(text, text)",
+    "text_pattern_ge(text, text)", "text_pattern_gt(text, text)")
+
+
+def ensure_server_prerequisites(conn: Connection) -> list[str]:
+    """What a server base needs outside its own dump: the group roles and, for a
+    superuser, the LEAKPROOF marks that let searches under row-level security use
+    indexes (they live in pg_catalog, so a restored base lacks them). Returns notes."""
+    ensure_group_roles(conn)
+    if conn.scalar(text("select rolsuper from pg_roles where rolname = current_user")):
+        for fn in LEAKPROOF_SEARCH_FUNCTIONS:
+            conn.exec_driver_sql(f"ALTER FUNCTION pg_catalog.{fn} LEAKPROOF")
+        return []
+    return ["Операторы поиска не помечены LEAKPROOF (нужен суперпользователь): поиск "
+            "с ограничением видимости не использует индексы и будет медленным"]
+
+
 # -- helpers -------------------------------------------------------------------------------
 
 class _admin_transaction:  # noqa: N801 - used as a context manager like engine.begin()
@@ -462,7 +496,7 @@ def use_new_password(base: OpenedBase, password: str) -> None:
 __all__ = [
     "FULL_ACCESS", "AccessDenied", "AccessError", "AccessProfile", "EmployeeAccount",
     "RoleInfo", "change_own_password", "create_account", "describe_refusal", "ensure_login",
-    "export_log", "guarded", "list_accounts", "list_rights", "list_roles", "load_profile",
+    "ensure_group_roles", "ensure_server_prerequisites", "export_log", "guarded", "list_accounts", "list_rights", "list_roles", "load_profile",
     "record_export", "refusal", "require", "right_title", "save_role", "set_password",
     "update_account", "validate_login", "validate_password",
     "account_department", "check_own_password", "list_departments", "use_new_password",
