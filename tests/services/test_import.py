@@ -297,3 +297,42 @@ def test_a_renamed_client_is_found_by_its_new_name(empty_base, tmp_path) -> None
     assert [(g.rows, [c.short_name for c in g.existing]) for g in plan.groups] == \
         [([1], ["АО «Северный ветер»"])]
     assert plan.singles == [0]  # the old name matches nobody any more
+
+
+def test_a_head_of_department_imports_on_a_server_base(empty_base, tmp_path) -> None:
+    """Not the tables' owner: row-level security applies, so the import writes without
+    COPY (which PostgreSQL refuses there); the result is the same."""
+    import uuid
+
+    from vostok_desktop.db import BaseLocation, open_base
+    from vostok_desktop.domain import EmployeeRole
+    from vostok_desktop.services import access
+
+    if empty_base.dialect != "postgresql":
+        pytest.skip("row-level security is a server base's")
+    login = f"head_{uuid.uuid4().hex[:6]}"
+    password = "Импорт-пароль-1"
+    head_id = access.create_account(empty_base, login=login, full_name="Главная Галина",
+                                    role=EmployeeRole.HEAD, department_id=None,
+                                    password=password)
+    url = empty_base.engine.url.set(username=login, password=None)
+    as_head = open_base(BaseLocation.parse(url.render_as_string(hide_password=False)),
+                        password)
+    try:
+        raw, _digits = phone(3000001)
+        path = write_xlsx(tmp_path / "h.xlsx", HEADERS, [
+            ["ООО «Тайга»", inn(501), "", raw, "taiga@example.ru", "Томская область",
+             "Кедров Кирилл", "Директор"],
+            ["ООО «Тундра»", inn(502), "", "", "", "", "", ""]])
+        summary = importing.apply_import(as_head, plan_for(as_head, path), head_id)
+        assert summary.error is None and summary.created == 2
+        with as_head.sessions() as s:
+            taiga = s.scalars(select(Client).where(Client.inn == inn(501))).one()
+            assert [p.raw for p in taiga.phones] == [raw]
+            assert [c.last_name for c in taiga.contacts] == ["Кедров"]
+            assert taiga.created_by_id == head_id
+    finally:
+        as_head.close()
+        with empty_base.engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP OWNED BY "{login}"')
+            conn.exec_driver_sql(f'DROP ROLE "{login}"')

@@ -205,8 +205,12 @@ def _python_defaults(table: Table, given: set[str]) -> dict[str, Callable[[], ob
 def insert_rows(s: Session, table: Table, rows: list[dict], *, with_ids: bool = False
                 ) -> list[int]:
     """Insert many rows (each with the same keys) in the session's transaction; with
-    ``with_ids`` return their new ids in order. PostgreSQL: ids drawn from the sequence,
-    then COPY (~10x faster than multi-row INSERT through the ORM); SQLite: executemany."""
+    ``with_ids`` return their new ids in order.
+
+    PostgreSQL: ids drawn from the sequence first, then one ``INSERT … SELECT FROM
+    unnest(arrays)`` per 10,000 rows (or COPY where row-level security does not apply
+    to the current user: PostgreSQL refuses COPY into a table under row-level security).
+    Both are ~10x faster than multi-row INSERTs through the ORM. SQLite: executemany."""
     if not rows:
         return []
     if s.get_bind().dialect.name != "postgresql":
@@ -221,24 +225,35 @@ def insert_rows(s: Session, table: Table, rows: list[dict], *, with_ids: bool = 
         ids = list(s.scalars(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
                                   "FROM generate_series(1, :n)"),
                              {"t": table.name, "n": len(rows)}))
-        keys.append("id")
-    defaults = _python_defaults(table, set(keys))
-    columns = keys + list(defaults)
+    defaults = _python_defaults(table, {*keys, "id"} if with_ids else set(keys))
+    columns = keys + (["id"] if with_ids else []) + list(defaults)
     dialect = s.get_bind().dialect
     procs = [table.c[c].type._cached_bind_processor(dialect) for c in columns]  # noqa: SLF001
     fills = list(defaults.values())
+
+    def values(n: int, row: dict) -> list[object]:
+        out = [row[k] for k in keys] + ([ids[n]] if with_ids else [])
+        out += [fill() for fill in fills]
+        return [p(v) if p is not None else v for p, v in zip(procs, out, strict=True)]
+
     raw = s.connection().connection.dbapi_connection
     names = ", ".join(f'"{c}"' for c in columns)
-    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN'
-                                             ) as copy:
-        for n, row in enumerate(rows):
-            values = [row[k] for k in keys[:len(row)]]
-            if with_ids:
-                values.append(ids[n])
-            values += [fill() for fill in fills]
-            copy.write_row([p(v) if p is not None else v for p, v in zip(procs, values,
-                                                                             strict=True)])
+    rls = s.scalar(text("SELECT row_security_active(CAST(:t AS regclass))"),
+                   {"t": table.name})
+    with raw.cursor() as cursor:
+        if not rls:
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for n, row in enumerate(rows):
+                    copy.write_row(values(n, row))
+            return ids
+        casts = ", ".join(f"%s::{table.c[c].type.compile(dialect=dialect)}[]"
+                          for c in columns)
+        sql = f'INSERT INTO "{table.name}" ({names}) SELECT * FROM unnest({casts})'
+        for start in range(0, len(rows), 10_000):
+            part = [values(start + n, row) for n, row in enumerate(rows[start:start + 10_000])]
+            cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])
     return ids
+
 
 
 def _bulk_create(s: Session, units: list[_Unit], employee_id: int | None, source: str
