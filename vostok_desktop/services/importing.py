@@ -338,7 +338,7 @@ def analyse(base: OpenedBase, table: SourceTable, mapping: Mapping,
     if by_name:
         if progress is not None:
             progress("Подготовка наименований клиентов базы", 0, 4)
-        keys_ready = refresh_name_keys(base)
+        keys_ready = refresh_name_keys(base, progress)
     with base.sessions() as s:
         lift_statement_timeout(s)
         if progress is not None:
