@@ -79,6 +79,7 @@ class CompanyDetailsDialog(QDialog):
                 for k, e in self.edits.items()}
 
     def save(self) -> bool:
+        self.error.hide()
         try:
             company.save_company_details(self.context.base, self.values(),
                                          self.context.employee_id)
