@@ -311,11 +311,23 @@ def _install_server_security() -> None:
                              WHERE r.client_id = clients.id))
            WITH CHECK (true)""",
     ]
-    # Everything hanging off a client is visible when its client is: the subquery reads
-    # clients through the clients policy above.
+    # Everything hanging off a client is visible when its client is. A definer function
+    # answers per row with two index reads: an EXISTS over clients would drag in the
+    # clients policy, whose hashed subplan is rebuilt for every row of a correlated
+    # subquery (4.5 s for a page of 200 clients with their phones at 100k).
+    sql.append(f"""
+    CREATE OR REPLACE FUNCTION vostok_client_visible(cid integer) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+      WITH v AS (SELECT vostok_visible_employees() AS emps)
+      SELECT EXISTS (
+        SELECT 1 FROM clients c, v WHERE c.id = cid AND (
+          c.created_by_id = ANY (v.emps)
+          OR EXISTS (SELECT 1 FROM responsibilities r WHERE r.client_id = cid
+                     AND r.employee_id = ANY (v.emps))))
+    $$""")
     for table, kind in _CLIENT_ROWS.items():
         expr = _client_expr(kind, table)
-        visible = f"EXISTS (SELECT 1 FROM clients vc WHERE vc.id = {expr})"
+        visible = f"vostok_client_visible({expr})"
         if table in _NULLABLE_CLIENT:
             visible = f"({expr}) IS NULL OR {visible}"
         sql += [
