@@ -333,6 +333,18 @@ def test_reports_on_a_worker_and_to_excel(qtbot, window, demo_base, tmp_path) ->
     with qtbot.waitSignal(tab.export(str(path)).finished, timeout=10000):
         pass
     assert path.exists()
+    # Every export is recorded; without the right nothing is written at all.
+    from vostok_desktop.services import access
+
+    logged = access.export_log(demo_base)[0]
+    assert (logged.kind, logged.row_count) == ("excel", len(tab.table_data.rows))
+    assert "Отчёт" in logged.what
+    window.context.access = access.AccessProfile(frozenset(), access.Visibility.OWN, "operator")
+    refused = tmp_path / "refused.xlsx"
+    assert tab.export(str(refused)) is None
+    assert not refused.exists()
+    assert "Выгрузка списков и отчётов в Excel" in tab.status_label.text()
+    window.context.access = access.FULL_ACCESS
     hot = window.hotline.open_report("hotline")
     with qtbot.waitSignal(hot.run().finished, timeout=15000):
         pass

@@ -158,6 +158,14 @@ class ReportTab(QWidget):
             if not path:
                 return None
 
+        from vostok_desktop.gui.export_gate import pass_export_gate
+
+        refused = pass_export_gate(self.context, "excel", f"Отчёт «{table.title}»",
+                                   len(table.rows))
+        if refused:
+            self.status_label.setText(f"Не выгружено: {refused}")
+            return None
+
         def work(state: OperationState) -> str:
             return str(hr.export_excel(table, path,
                                        lambda d, t: state.progress("Выгрузка", d, t)))
