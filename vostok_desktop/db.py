@@ -317,10 +317,19 @@ def upgrade_base_schema(location: BaseLocation, password: str | None = None) -> 
         engine.dispose()
 
 
+# clients.visible_to: the employees whose visibility includes the client (creator and
+# responsibles), kept by triggers so the row-level security policy is one array test.
+SERVER_ONLY_OBJECTS = frozenset({"visible_to", "ix_clients_visible_to"})
+
+
 def include_object_for_dialect(dialect_name: str) -> Callable[..., bool]:
     """Skip objects the models create only on another dialect (e.g. trigram indexes)."""
 
-    def include_object(obj, _name, type_, _reflected, _compare_to) -> bool:  # noqa: ANN001
+    def include_object(obj, name, type_, reflected, _compare_to) -> bool:  # noqa: ANN001
+        # Columns and indexes only the server's own triggers keep (migration 0007):
+        # the program never reads or writes them.
+        if reflected and name in SERVER_ONLY_OBJECTS:
+            return False
         if type_ == "index":
             ddl_if = getattr(obj, "_ddl_if", None)
             if ddl_if is not None and ddl_if.dialect and ddl_if.dialect != dialect_name:

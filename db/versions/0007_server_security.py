@@ -71,7 +71,7 @@ _LOGGED = {
     "work_records": (),
 }
 _ALWAYS_SKIPPED = ("id", "version", "created_at", "updated_at", "created_by_id",
-                   "updated_by_id", "client_id", "contact_id")
+                   "updated_by_id", "client_id", "contact_id", "visible_to")
 
 # Statement-level notifications: table -> client id expression over a transition table row.
 _NOTIFIED = {
@@ -283,51 +283,89 @@ def _install_server_security() -> None:
     sql.append("""CREATE TRIGGER vostok_mark_for_deletion BEFORE UPDATE ON clients FOR EACH ROW
         WHEN (OLD.marked_for_deletion IS DISTINCT FROM NEW.marked_for_deletion)
         EXECUTE FUNCTION vostok_mark_guard()""")
+    # Who a client belongs to, kept in the row itself (creator and responsibles), so the
+    # visibility policy is one array test per row instead of a subquery that the
+    # planner turns into a hash over all of a department's responsibilities each time.
+    sql += [
+        "ALTER TABLE clients ADD COLUMN visible_to integer[]",
+        f"""CREATE OR REPLACE FUNCTION vostok_client_owners(cid integer) RETURNS integer[]
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+          SELECT coalesce(array_agg(DISTINCT x ORDER BY x), '{{}}') FROM (
+            SELECT c.created_by_id AS x FROM clients c WHERE c.id = cid
+            UNION SELECT r.employee_id FROM responsibilities r WHERE r.client_id = cid) s
+          WHERE x IS NOT NULL
+        $$""",
+        f"""CREATE OR REPLACE FUNCTION vostok_refresh_owners() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            UPDATE clients c SET visible_to = vostok_client_owners(c.id)
+            WHERE c.id IN (SELECT client_id FROM new_rows);
+          ELSIF TG_OP = 'DELETE' THEN
+            UPDATE clients c SET visible_to = vostok_client_owners(c.id)
+            WHERE c.id IN (SELECT client_id FROM old_rows);
+          ELSE
+            UPDATE clients c SET visible_to = vostok_client_owners(c.id)
+            WHERE c.id IN (SELECT client_id FROM new_rows
+                           UNION SELECT client_id FROM old_rows);
+          END IF;
+          RETURN NULL;
+        END $$""",
+        """CREATE TRIGGER vostok_owners_insert AFTER INSERT ON responsibilities
+           REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+           EXECUTE FUNCTION vostok_refresh_owners()""",
+        """CREATE TRIGGER vostok_owners_update AFTER UPDATE ON responsibilities
+           REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+           EXECUTE FUNCTION vostok_refresh_owners()""",
+        """CREATE TRIGGER vostok_owners_delete AFTER DELETE ON responsibilities
+           REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+           EXECUTE FUNCTION vostok_refresh_owners()""",
+        # All clients at once (an upgraded base; bulk loads that ran with triggers off).
+        f"""CREATE OR REPLACE FUNCTION vostok_refresh_all_owners() RETURNS void
+        LANGUAGE sql SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+          UPDATE clients c SET visible_to = (
+              SELECT coalesce(array_agg(DISTINCT x ORDER BY x), '{{}}')
+              FROM unnest(coalesce(s.ids, '{{}}') || c0.created_by_id) x WHERE x IS NOT NULL)
+          FROM clients c0 LEFT JOIN (SELECT client_id, array_agg(employee_id) AS ids
+                                     FROM responsibilities GROUP BY client_id) s
+                           ON s.client_id = c0.id
+          WHERE c0.id = c.id
+        $$""",
+        "SELECT vostok_refresh_all_owners()",
+    ]
     # A client created by a limited login must stay visible to it.
-    sql.append("""
-    CREATE OR REPLACE FUNCTION vostok_fill_creator() RETURNS trigger LANGUAGE plpgsql AS $$
+    sql.append(f"""
+    CREATE OR REPLACE FUNCTION vostok_fill_creator() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
     BEGIN
-      NEW.created_by_id := coalesce(NEW.created_by_id, vostok_employee_id());
+      IF TG_OP = 'INSERT' THEN
+        NEW.created_by_id := coalesce(NEW.created_by_id, vostok_employee_id());
+      END IF;
+      NEW.visible_to := (SELECT coalesce(array_agg(DISTINCT x ORDER BY x), '{{}}') FROM (
+          SELECT NEW.created_by_id AS x
+          UNION SELECT r.employee_id FROM responsibilities r WHERE r.client_id = NEW.id) s
+        WHERE x IS NOT NULL);
       RETURN NEW;
     END $$""")
     sql.append("""CREATE TRIGGER vostok_fill_creator BEFORE INSERT ON clients FOR EACH ROW
         EXECUTE FUNCTION vostok_fill_creator()""")
+    sql.append("""CREATE TRIGGER vostok_creator_changed BEFORE UPDATE OF created_by_id ON clients
+        FOR EACH ROW WHEN (OLD.created_by_id IS DISTINCT FROM NEW.created_by_id)
+        EXECUTE FUNCTION vostok_fill_creator()""")
 
     # -- row-level security -------------------------------------------------------------------
-    # The responsibilities of the employees whose clients a limited login sees. A view runs
-    # with its owner's rights, so the clients policy reads it without the policies of
-    # responsibilities (no recursion); it shows a login only the rows it may see anyway.
-    sql.append("""CREATE VIEW vostok_visible_responsibilities AS
-        SELECT client_id, employee_id FROM responsibilities
-        WHERE employee_id = ANY (coalesce((SELECT vostok_visible_employees()), '{}'))""")
-    sql.append("GRANT SELECT ON vostok_visible_responsibilities TO vostok_user")
     sql += [
         "ALTER TABLE clients ENABLE ROW LEVEL SECURITY",
         "CREATE POLICY vostok_see_all ON clients TO vostok_see_all USING (true) WITH CHECK (true)",
-        # Inline, so the planner can turn it into a semi-join.
         """CREATE POLICY vostok_see_limited ON clients TO vostok_see_limited
-           USING (created_by_id = ANY (coalesce((SELECT vostok_visible_employees()), '{}'))
-                  OR EXISTS (SELECT 1 FROM vostok_visible_responsibilities r
-                             WHERE r.client_id = clients.id))
+           USING (visible_to && coalesce((SELECT vostok_visible_employees()), '{}'))
            WITH CHECK (true)""",
     ]
-    # Everything hanging off a client is visible when its client is. A definer function
-    # answers per row with two index reads: an EXISTS over clients would drag in the
-    # clients policy, whose hashed subplan is rebuilt for every row of a correlated
-    # subquery (4.5 s for a page of 200 clients with their phones at 100k).
-    sql.append(f"""
-    CREATE OR REPLACE FUNCTION vostok_client_visible(cid integer) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
-      WITH v AS (SELECT vostok_visible_employees() AS emps)
-      SELECT EXISTS (
-        SELECT 1 FROM clients c, v WHERE c.id = cid AND (
-          c.created_by_id = ANY (v.emps)
-          OR EXISTS (SELECT 1 FROM responsibilities r WHERE r.client_id = cid
-                     AND r.employee_id = ANY (v.emps))))
-    $$""")
+    # Everything hanging off a client is visible when its client is: the subquery reads
+    # clients through the clients policy above (an index probe and an array test).
     for table, kind in _CLIENT_ROWS.items():
         expr = _client_expr(kind, table)
-        visible = f"vostok_client_visible({expr})"
+        visible = f"EXISTS (SELECT 1 FROM clients vc WHERE vc.id = {expr})"
         if table in _NULLABLE_CLIENT:
             visible = f"({expr}) IS NULL OR {visible}"
         sql += [
@@ -508,7 +546,6 @@ def _install_server_security() -> None:
 
 
 _DROP_SQL = """
-DROP VIEW IF EXISTS vostok_visible_responsibilities;
 DO $$
 DECLARE t record;
 BEGIN
@@ -526,5 +563,6 @@ BEGIN
            WHERE p.proname LIKE 'vostok_%' AND n.nspname = current_schema() LOOP
     EXECUTE format('DROP FUNCTION %s', t.fn);
   END LOOP;
-END $$
+END $$;
+ALTER TABLE clients DROP COLUMN IF EXISTS visible_to;
 """

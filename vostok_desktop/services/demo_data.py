@@ -934,6 +934,10 @@ def _generate_postgresql(
                             copy.write_row(row)
                 done += _batch_size(batch)
                 progress(STAGE_CLIENTS, done, clients)
+        if quiet:
+            # The triggers that keep clients.visible_to were off: fill it in one pass
+            # (before the indexes come back, so it rewrites the rows cheaply).
+            conn.exec_driver_sql("SELECT vostok_refresh_all_owners()")
         for i, ddl in enumerate(rebuild):
             progress(STAGE_INDEXES, i, len(rebuild))
             conn.exec_driver_sql(ddl)
@@ -941,6 +945,7 @@ def _generate_postgresql(
             progress(STAGE_INDEXES, len(rebuild), len(rebuild))
         for table in quiet:
             conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
         for table in BULK_TABLES:
             conn.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
