@@ -23,7 +23,7 @@ from tests.gui.test_cards import type_text
 from vostok_desktop.db import BaseLocation, OpenedBase, open_base
 from vostok_desktop.domain import Client, EmployeeRole
 from vostok_desktop.domain.access import Right, Visibility
-from vostok_desktop.gui.admin import CHANGE_PASSWORD, USERS, install_admin
+from vostok_desktop.gui.admin import CHANGE_PASSWORD, USERS, AdminArea
 from vostok_desktop.gui.admin.accounts import (
     ACCOUNT_WIDGETS,
     PASSWORD_WIDGETS,
@@ -100,7 +100,7 @@ def open_window(qtbot, base: OpenedBase, monkeypatch: pytest.MonkeyPatch):  # no
                         staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes))
     window = build_main_window(base, Settings(), telephony=False)
     qtbot.addWidget(window)
-    install_admin(window)
+    assert isinstance(window.admin, AdminArea)  # the main window installs the area itself
     window.show()
     return window
 

@@ -50,16 +50,17 @@ def ui_state_settings() -> QSettings:
 
 
 def build_main_window(base: OpenedBase, settings: Settings, *, telephony: bool = True,
-                      pbx: str | None = None, extension: str | None = None) -> MainWindow:
+                      pbx: str | None = None, extension: str | None = None,
+                      live_updates: bool = True) -> MainWindow:
     window = MainWindow(ui_state_settings())
     populate_main_window(window, base, settings, telephony=telephony, pbx=pbx,
-                         extension=extension)
+                         extension=extension, live_updates=live_updates)
     return window
 
 
 def populate_main_window(window: MainWindow, base: OpenedBase, settings: Settings, *,
                          telephony: bool = True, pbx: str | None = None,
-                         extension: str | None = None) -> None:
+                         extension: str | None = None, live_updates: bool = True) -> None:
     """Second step of the start: the base is open; build agents, cards and the rest."""
     from vostok_desktop.gui.actions import ActionRegistry
     from vostok_desktop.gui.cards.manager import CardManager
@@ -93,7 +94,19 @@ def populate_main_window(window: MainWindow, base: OpenedBase, settings: Setting
     from vostok_desktop.gui.admin import install_admin
 
     install_admin(window)
+    if live_updates:
+        _install_live_updates(window)
     actions.refresh_enabled()
+
+
+def _install_live_updates(window: MainWindow) -> None:
+    """Colleagues' changes show in the lists and open cards; the listener follows the
+    connection watch: it stops when the server is lost and listens again when back."""
+    from vostok_desktop.gui.live_updates import install_live_updates
+
+    live = install_live_updates(window)
+    window.connection_changed.connect(
+        lambda ok: live.reconnect() if ok else live.connection_lost())
 
 
 def register_cards(context: AppContext) -> None:
