@@ -238,6 +238,25 @@ def test_export_selection_to_excel(qtbot, window, tmp_path) -> None:
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
     assert sheet.max_row == agent.model.rowCount() + 1  # one row selected: the whole list
+    # The export is in the export log: who, what, how many rows.
+    from vostok_desktop.services import access
+
+    logged = access.export_log(window.context.base)[0]
+    assert (logged.kind, logged.row_count) == ("excel", agent.model.rowCount())
+
+
+def test_export_without_the_right_writes_nothing(qtbot, window, tmp_path) -> None:
+    from vostok_desktop.services import access
+
+    agent = _agent(window)
+    assert agent.model.wait_for_count()
+    window.context.access = access.AccessProfile(frozenset({"client.edit"}),
+                                                 access.Visibility.OWN, "service_engineer")
+    before = len(access.export_log(window.context.base))
+    assert agent.export_excel(str(tmp_path / "clients")) is None
+    assert not (tmp_path / "clients.xlsx").exists()
+    assert len(access.export_log(window.context.base)) == before
+    window.context.access = access.FULL_ACCESS
 
 
 def test_model_jumps_anywhere_like_plain_order(qtbot, demo_base) -> None:

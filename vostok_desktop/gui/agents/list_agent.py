@@ -551,6 +551,16 @@ class KeysetListAgent(QWidget):
             if not path:
                 return None
         rows = self.rows_for_export()
+        from vostok_desktop.gui.export_gate import pass_export_gate
+
+        what = self.windowTitle() or self.settings_name
+        search = self.search_edit.text().strip() if hasattr(self, "search_edit") else ""
+        refused = pass_export_gate(self.context, "excel",
+                                   f"{what}" + (f" (поиск «{search}»)" if search else ""),
+                                   len(rows))
+        if refused:
+            self.show_message(f"Не выгружено: {refused}")
+            return None
         header = self.view.horizontalHeader()
         columns = [self.model.columns[header.logicalIndex(v)] for v in range(header.count())
                    if not header.isSectionHidden(header.logicalIndex(v))]
