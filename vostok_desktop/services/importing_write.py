@@ -30,7 +30,7 @@ from vostok_desktop.domain import (
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.domain.clients import client_search_name, contact_search_name
 from vostok_desktop.domain.documents import ClientNameKey
-from vostok_desktop.services.change_log import display_value, record_changes
+from vostok_desktop.services.change_log import act_as, display_value, record_changes
 from vostok_desktop.services.duplicates import lift_statement_timeout, normalize_name
 from vostok_desktop.services.importing_sources import CLIENT_KEYS
 
@@ -180,7 +180,7 @@ def _merge_unit(s: Session, unit: _Unit, client: Client | None, employee_id: int
         return client.id
     client.updated_by_id = employee_id
     client.updated_at = utcnow()
-    s.flush()
+    # No flush here: the batch's merges go to the server together at its end.
     record_changes(s, "clients", client.id, client.id, employee_id, old, new)
     record_changes(s, "clients", client.id, client.id, employee_id, {},
                    {"import": f"объединён с данными из «{source}»"})
@@ -342,6 +342,7 @@ def apply_import(base: OpenedBase, plan: ImportPlan, employee_id: int | None,
         try:
             with base.sessions() as s, s.begin():
                 lift_statement_timeout(s)
+                act_as(s, employee_id)  # whom the server's change-log triggers name
                 outcomes: list[tuple[_Unit, int, RowOutcome]] = []
                 creates = [u for u in batch if u.kind == "create"]
                 merges = [u for u in batch if u.kind != "create"]
