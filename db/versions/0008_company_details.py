@@ -45,16 +45,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_client_name_keys_name_key"), ["name_key"],
                               unique=False)
     if op.get_bind().dialect.name == "postgresql":
-        # A key names its client: users see the keys of the clients they may see
-        # (0007's visibility function), and only those with the right edit the details.
+        # A key names its client: users see the keys of the clients they may see (through
+        # the clients policy of 0007); only those with the right edit the details.
         op.execute("""
         DO $$ BEGIN
-          IF to_regprocedure('vostok_client_visible(integer)') IS NOT NULL THEN
+          IF to_regrole('vostok_see_limited') IS NOT NULL THEN
             ALTER TABLE client_name_keys ENABLE ROW LEVEL SECURITY;
             CREATE POLICY vostok_see_all ON client_name_keys TO vostok_see_all
               USING (true) WITH CHECK (true);
             CREATE POLICY vostok_see_limited ON client_name_keys TO vostok_see_limited
-              USING (vostok_client_visible(client_id)) WITH CHECK (true);
+              USING (EXISTS (SELECT 1 FROM clients vc WHERE vc.id = client_name_keys.client_id))
+              WITH CHECK (true);
           END IF;
           IF to_regprocedure('vostok_has_right(text)') IS NOT NULL THEN
             ALTER TABLE company_details ENABLE ROW LEVEL SECURITY;

@@ -336,3 +336,42 @@ def test_a_head_of_department_imports_on_a_server_base(empty_base, tmp_path) -> 
         with empty_base.engine.begin() as conn:
             conn.exec_driver_sql(f'DROP OWNED BY "{login}"')
             conn.exec_driver_sql(f'DROP ROLE "{login}"')
+
+
+def test_name_keys_show_a_manager_only_the_clients_they_see(empty_base) -> None:
+    """The keys carry client names: a login with limited visibility reads only the keys
+    of its own clients, like the clients themselves."""
+    import uuid
+
+    from vostok_desktop.db import BaseLocation, open_base
+    from vostok_desktop.domain import Department, EmployeeRole
+    from vostok_desktop.domain.documents import ClientNameKey
+    from vostok_desktop.services import access
+
+    if empty_base.dialect != "postgresql":
+        pytest.skip("row-level security is a server base's")
+    fill_clients(empty_base, 3)
+    assert importing.refresh_name_keys(empty_base)
+    with empty_base.sessions() as s, s.begin():
+        department = Department(name=f"Отдел {uuid.uuid4().hex[:6]}")
+        s.add(department)
+        s.flush()
+        department_id = department.id
+    login = f"mgr_{uuid.uuid4().hex[:6]}"
+    password = "Менеджер-пароль-1"
+    access.create_account(empty_base, login=login, full_name="Мелехов Максим",
+                          role=EmployeeRole.MANAGER, department_id=department_id,
+                          password=password)
+    url = empty_base.engine.url.set(username=login, password=None)
+    as_manager = open_base(BaseLocation.parse(url.render_as_string(hide_password=False)),
+                           password)
+    try:
+        with empty_base.sessions() as s:
+            assert s.scalar(select(func.count()).select_from(ClientNameKey)) == 3
+        with as_manager.sessions() as s:
+            assert s.scalar(select(func.count()).select_from(ClientNameKey)) == 0
+    finally:
+        as_manager.close()
+        with empty_base.engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP OWNED BY "{login}"')
+            conn.exec_driver_sql(f'DROP ROLE "{login}"')
