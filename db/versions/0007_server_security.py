@@ -361,11 +361,13 @@ def _install_server_security() -> None:
            USING (visible_to && coalesce((SELECT vostok_visible_employees()), '{}'))
            WITH CHECK (true)""",
     ]
-    # Everything hanging off a client is visible when its client is: the subquery reads
-    # clients through the clients policy above (an index probe and an array test).
+    # Everything hanging off a client is visible when its client is: a scalar subquery
+    # reads the client through the clients policy above (an index probe and an array
+    # test). Not EXISTS: the planner may turn that into a hash of every visible client,
+    # rebuilt for each row of a correlated subquery (30 ms a phone in a list page).
     for table, kind in _CLIENT_ROWS.items():
         expr = _client_expr(kind, table)
-        visible = f"EXISTS (SELECT 1 FROM clients vc WHERE vc.id = {expr})"
+        visible = f"(SELECT true FROM clients vc WHERE vc.id = {expr})"
         if table in _NULLABLE_CLIENT:
             visible = f"({expr}) IS NULL OR {visible}"
         sql += [
@@ -470,10 +472,44 @@ def _install_server_security() -> None:
       END LOOP;
       RETURN NULL;
     END $$""")
+    # New rows are logged per statement, from the transition table in one INSERT … SELECT:
+    # a row trigger made a 100k-row import five times slower to write.
+    sql.append(f"""
+    CREATE OR REPLACE FUNCTION vostok_log_inserts() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+    DECLARE
+      who integer := coalesce(vostok_employee_id(),
+          CASE WHEN vostok_is_privileged()
+               THEN nullif(current_setting('vostok.employee_id', true), '')::integer END);
+      skip text[] := TG_ARGV || ARRAY{list(_ALWAYS_SKIPPED)!r}::text[];
+    BEGIN
+      INSERT INTO change_log (changed_at, employee_id, table_name, row_id, client_id,
+                              field, old_value, new_value, tx_id)
+      SELECT now(), who, TG_TABLE_NAME, (r ->> 'id')::integer,
+             CASE WHEN TG_TABLE_NAME = 'clients' THEN (r ->> 'id')::integer
+                  WHEN TG_TABLE_NAME = 'employees' THEN NULL
+                  ELSE coalesce((r ->> 'client_id')::integer,
+                                (SELECT k2.client_id FROM contacts k2
+                                 WHERE k2.id = (r ->> 'contact_id')::integer)) END,
+             left(e.key, 63), NULL, v.value, txid_current()
+      FROM new_rows t
+      CROSS JOIN LATERAL to_jsonb(t) AS r
+      CROSS JOIN LATERAL jsonb_each(r) AS e
+      CROSS JOIN LATERAL (SELECT vostok_log_value(e.value) AS value) AS v
+      WHERE e.key <> ALL (skip) AND v.value IS NOT NULL;
+      RETURN NULL;
+    END $$""")
     for table, extra_skip in _LOGGED.items():
         args = ", ".join(f"'{c}'" for c in extra_skip)
-        sql.append(f"""CREATE TRIGGER vostok_change_log AFTER INSERT OR UPDATE OR DELETE
+        if table in ("responsibilities", "custom_values"):  # fields of their own
+            sql.append(f"""CREATE TRIGGER vostok_change_log AFTER INSERT OR UPDATE OR DELETE
+                ON {table} FOR EACH ROW EXECUTE FUNCTION vostok_log_change({args})""")
+            continue
+        sql.append(f"""CREATE TRIGGER vostok_change_log AFTER UPDATE OR DELETE
             ON {table} FOR EACH ROW EXECUTE FUNCTION vostok_log_change({args})""")
+        sql.append(f"""CREATE TRIGGER vostok_change_log_insert AFTER INSERT ON {table}
+            REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+            EXECUTE FUNCTION vostok_log_inserts({args})""")
     # Merging clients moves the duplicate's history to the survivor: the only rewrite of
     # the log there is, and only for those with the right to merge.
     sql.append(f"""

@@ -54,7 +54,7 @@ def upgrade() -> None:
             CREATE POLICY vostok_see_all ON client_name_keys TO vostok_see_all
               USING (true) WITH CHECK (true);
             CREATE POLICY vostok_see_limited ON client_name_keys TO vostok_see_limited
-              USING (EXISTS (SELECT 1 FROM clients vc WHERE vc.id = client_name_keys.client_id))
+              USING ((SELECT true FROM clients vc WHERE vc.id = client_name_keys.client_id))
               WITH CHECK (true);
           END IF;
           IF to_regprocedure('vostok_has_right(text)') IS NOT NULL THEN
