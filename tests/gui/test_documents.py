@@ -128,6 +128,18 @@ def test_mass_printing_in_the_background(qtbot, window, tmp_path, messages) -> N
     assert len(dialog.result.files) == 25
     assert len(list((tmp_path / "out").glob("*.docx"))) == 25
     assert "Сформировано документов: 25" in messages[-1]
+    from vostok_desktop.services import access
+
+    logged = access.export_log(ctx.base)[0]
+    assert (logged.kind, logged.row_count) == ("print", 25) and "Счёт" in logged.what
+    # Without the right nothing is printed and nothing more is logged.
+    ctx.access = access.AccessProfile(frozenset({"client.edit"}), access.Visibility.OWN,
+                                      "telemarketer")
+    dialog.folder_edit.setText(str(tmp_path / "refused"))
+    assert dialog.start() is None
+    assert "Массовая печать" in messages[-1] and not (tmp_path / "refused").exists()
+    assert len(access.export_log(ctx.base)) == 1
+    ctx.access = access.FULL_ACCESS
 
 
 def _write_xlsx(path: Path, base: OpenedBase) -> Path:

@@ -346,10 +346,18 @@ class MassPrintDialog(QDialog):
         if folder:
             self.folder_edit.setText(folder)
 
-    def start(self) -> BackgroundOperation:
+    def start(self) -> BackgroundOperation | None:
+        from vostok_desktop.gui.export_gate import pass_export_gate
+
         template_id = self.form_combo.currentData()
         folder = Path(self.folder_edit.text())
         base, ids, employee = self.context.base, list(self.client_ids), self.context.employee_id
+        refused = pass_export_gate(self.context, "print",
+                                   f"Массовая печать «{self.form_combo.currentText()}»",
+                                   len(ids))
+        if refused:
+            QMessageBox.warning(self, "Массовая печать не выполнена", refused)
+            return None
         progress = QProgressDialog("Формирование документов…", "Отменить", 0, len(ids), self)
         progress.setWindowTitle("Массовая печать")
         progress.setMinimumDuration(0)
