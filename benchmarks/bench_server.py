@@ -141,7 +141,13 @@ def measure_notify_to_refresh(base: OpenedBase, scale: int) -> dict[str, float]:
 
 # Another area appends its measurement here (row-level security overhead: the figures
 # ``ratio_rls_vs_plain_search`` and ``ratio_rls_vs_plain_lookup``).
-MEASUREMENTS: list[Measurement] = [measure_notify_to_refresh]
+def _rls_overhead(base: OpenedBase, scale: int) -> dict[str, float]:
+    from benchmarks.bench_rls import measure_rls_overhead
+
+    return measure_rls_overhead(base, scale)
+
+
+MEASUREMENTS: list[Measurement] = [measure_notify_to_refresh, _rls_overhead]
 
 
 def run(base: OpenedBase, scale: int) -> dict[str, float]:
