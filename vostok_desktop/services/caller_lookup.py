@@ -102,21 +102,35 @@ def caller_digits(number: str, default_region: str = "RU") -> list[str]:
 def _lookup_statement():  # noqa: ANN202
     """Built once: a fresh alias per call would defeat SQLAlchemy's compiled cache."""
     responsible = aliased(Employee)
-    return (
+    # The phones first, with their client's id as a plain column: under row-level
+    # security PostgreSQL probes clients' primary key only by a leakproof condition, and
+    # «id = coalesce(…)» is not one (it scanned clients: 60 ms instead of 2 ms).
+    # OFFSET 0 keeps the planner from folding the subquery back into the join.
+    found = (
         select(
             Phone.raw, Phone.contact_id,
             Contact.last_name, Contact.first_name, Contact.middle_name, Contact.position,
-            Client.id, Client.short_name, Client.status, Client.marked_for_deletion,
-            responsible.full_name, Direction.name,
+            func.coalesce(Phone.client_id, Contact.client_id).label("cid"),
         )
         .select_from(Phone)
         .outerjoin(Contact, Contact.id == Phone.contact_id)
-        .join(Client, Client.id == func.coalesce(Phone.client_id, Contact.client_id))
+        .where(Phone.digits.in_(bindparam("digits", expanding=True)))
+        .offset(0)
+        .subquery("found")
+    )
+    return (
+        select(
+            found.c.raw, found.c.contact_id,
+            found.c.last_name, found.c.first_name, found.c.middle_name, found.c.position,
+            Client.id, Client.short_name, Client.status, Client.marked_for_deletion,
+            responsible.full_name, Direction.name,
+        )
+        .select_from(found)
+        .join(Client, Client.id == found.c.cid)
         .outerjoin(Responsibility, Responsibility.client_id == Client.id)
         .outerjoin(responsible, responsible.id == Responsibility.employee_id)
         .outerjoin(Direction, Direction.id == Responsibility.direction_id)
-        .where(Phone.digits.in_(bindparam("digits", expanding=True)))
-        .order_by(Client.marked_for_deletion, Client.id, Phone.contact_id, Direction.id)
+        .order_by(Client.marked_for_deletion, Client.id, found.c.contact_id, Direction.id)
         .limit(MAX_MATCHES * 8)
     )
 
