@@ -73,6 +73,9 @@ _LOGGED = {
 _ALWAYS_SKIPPED = ("id", "version", "created_at", "updated_at", "created_by_id",
                    "updated_by_id", "client_id", "contact_id", "visible_to")
 
+# More new rows than this in one statement are logged one line a row (see vostok_log_inserts).
+_BULK_ROWS = 50
+
 # Statement-level notifications: table -> client id expression over a transition table row.
 _NOTIFIED = {
     "clients": "id", "contacts": "client_id", "phones": "cc", "emails": "cc",
@@ -494,7 +497,24 @@ def _install_server_security() -> None:
           CASE WHEN vostok_is_privileged()
                THEN nullif(current_setting('vostok.employee_id', true), '')::integer END);
       skip text[] := TG_ARGV || ARRAY{list(_ALWAYS_SKIPPED)!r}::text[];
+      many boolean := (SELECT count(*) FROM (SELECT 1 FROM new_rows LIMIT {_BULK_ROWS + 1}) x)
+                      > {_BULK_ROWS};
     BEGIN
+      IF many THEN
+        -- A bulk load (an import): one line per new row with all its values, instead of
+        -- a line per field (1.5 million lines for 100k imported clients).
+        INSERT INTO change_log (changed_at, employee_id, table_name, row_id, client_id,
+                                field, old_value, new_value, tx_id)
+        SELECT now(), who, TG_TABLE_NAME, (r ->> 'id')::integer,
+               CASE WHEN TG_TABLE_NAME = 'clients' THEN (r ->> 'id')::integer
+                    WHEN TG_TABLE_NAME = 'employees' THEN NULL
+                    ELSE coalesce((r ->> 'client_id')::integer,
+                                  (SELECT k2.client_id FROM contacts k2
+                                   WHERE k2.id = (r ->> 'contact_id')::integer)) END,
+               'created', NULL, left(jsonb_strip_nulls(r - skip)::text, 4000), txid_current()
+        FROM new_rows t CROSS JOIN LATERAL to_jsonb(t) AS r;
+        RETURN NULL;
+      END IF;
       INSERT INTO change_log (changed_at, employee_id, table_name, row_id, client_id,
                               field, old_value, new_value, tx_id)
       SELECT now(), who, TG_TABLE_NAME, (r ->> 'id')::integer,

@@ -283,3 +283,20 @@ def test_users_change_their_own_password(office: Office) -> None:
     with psycopg.connect(host=url.host, port=url.port, dbname=url.database,
                          user=office.logins["b"], password="новый-пароль-2") as conn:
         assert conn.execute("select current_user").fetchone()[0] == office.logins["b"]
+
+
+def test_a_bulk_insert_is_logged_one_line_a_row_with_all_values(office: Office) -> None:
+    with office.psql("a") as conn:
+        ids = [r[0] for r in conn.execute(
+            "insert into clients (status, short_name, full_name, search_name, inn, notes, "
+            "marked_for_deletion, created_at, updated_at, version) "
+            "select 'prospect', 'Загрузка ' || g, '', 'загрузка ' || g, null, '', false, "
+            "now(), now(), 1 from generate_series(1, 60) g returning id")]
+    with office.admin_base.sessions() as s:
+        lines = s.scalars(select(ChangeLog).where(ChangeLog.table_name == "clients",
+                                                  ChangeLog.row_id.in_(ids))).all()
+    assert len(lines) == 60 and {line.field for line in lines} == {"created"}
+    assert all(line.employee_id == office.ids["a"] for line in lines)
+    first = min(lines, key=lambda line: line.row_id)
+    assert '"short_name": "Загрузка 1"' in first.new_value and "search_name" not in \
+        first.new_value

@@ -81,6 +81,8 @@ def fill_history(table: QTableWidget, rows: list[Any], describe: Callable[[Any],
 def describe_change(row: Any, lookups: Lookups) -> str:
     """A change-log row's field in Russian («Телефон», «Ответственный: Продажи»...)."""
     table, field_ = row.table_name, row.field
+    if field_ == "created":  # the server logs a bulk load one line a row, values as JSON
+        return "Создано массовой загрузкой"
     if table == "clients":
         return CLIENT_FIELD_TITLES.get(field_, field_)
     if table == "contacts":
