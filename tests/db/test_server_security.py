@@ -300,3 +300,28 @@ def test_a_bulk_insert_is_logged_one_line_a_row_with_all_values(office: Office) 
     first = min(lines, key=lambda line: line.row_id)
     assert '"short_name": "Загрузка 1"' in first.new_value and "search_name" not in \
         first.new_value
+
+
+def test_the_client_list_agent_shows_only_the_department(qtbot, office: Office) -> None:
+    from vostok_desktop.gui.agents.client_list import ClientListAgent
+    from vostok_desktop.gui.agents.contact_list import ContactListAgent
+    from vostok_desktop.gui.app import build_main_window
+    from vostok_desktop.settings import Settings
+
+    as_a = office.open_as("a")
+    try:
+        window = build_main_window(as_a, Settings(), telephony=False)
+        qtbot.addWidget(window)
+        clients = window.findChild(ClientListAgent)
+        contacts = window.findChild(ContactListAgent)
+        assert clients.model.wait_for_count() and contacts.model.wait_for_count()
+        qtbot.waitUntil(lambda: None not in {clients.model.row_id(n)
+                                            for n in range(clients.model.rowCount())})
+        shown = {clients.model.row_id(n) for n in range(clients.model.rowCount())}
+        assert shown == set(office.clients["a"]) | set(office.clients["eng"])
+        with office.admin_base.sessions() as s:
+            theirs = set(s.scalars(select(Contact.id).where(Contact.client_id.in_(shown))))
+        assert contacts.model.rowCount() == len(theirs)
+        window.close()
+    finally:
+        as_a.close()
