@@ -422,6 +422,17 @@ def _install_server_security() -> None:
         WHEN jsonb_typeof(v) = 'number' THEN trim_scale(v::text::numeric)::text
         ELSE v::text END
     $$""")
+    # The client a logged row belongs to (a contact's phone: the contact's client).
+    # Plain SQL, so the planner inlines it into the log triggers' INSERT … SELECT.
+    sql.append(f"""
+    CREATE OR REPLACE FUNCTION vostok_row_client(tbl text, r jsonb) RETURNS integer
+    LANGUAGE sql STABLE AS $$
+      SELECT CASE WHEN tbl = 'clients' THEN (r ->> 'id')::integer
+                  WHEN tbl = 'employees' THEN NULL
+                  ELSE coalesce((r ->> 'client_id')::integer,
+                                (SELECT k.client_id FROM {schema}.contacts k
+                                 WHERE k.id = (r ->> 'contact_id')::integer)) END
+    $$""")
     sql.append(f"""
     CREATE OR REPLACE FUNCTION vostok_log_change() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
@@ -439,15 +450,7 @@ def _install_server_security() -> None:
       before text;
       after text;
     BEGIN
-      IF TG_TABLE_NAME = 'clients' THEN
-        cid := row_id;
-      ELSIF TG_TABLE_NAME IN ('employees') THEN
-        cid := NULL;
-      ELSE
-        cid := coalesce((r ->> 'client_id')::integer,
-                        (SELECT k2.client_id FROM contacts k2
-                         WHERE k2.id = (r ->> 'contact_id')::integer));
-      END IF;
+      cid := vostok_row_client(TG_TABLE_NAME, r);
       IF TG_TABLE_NAME = 'responsibilities' THEN
         -- as the program shows it: «responsible:<direction>», employees by name
         k := 'responsible:' || (SELECT d.code FROM directions d
@@ -506,11 +509,7 @@ def _install_server_security() -> None:
         INSERT INTO change_log (changed_at, employee_id, table_name, row_id, client_id,
                                 field, old_value, new_value, tx_id)
         SELECT now(), who, TG_TABLE_NAME, (r ->> 'id')::integer,
-               CASE WHEN TG_TABLE_NAME = 'clients' THEN (r ->> 'id')::integer
-                    WHEN TG_TABLE_NAME = 'employees' THEN NULL
-                    ELSE coalesce((r ->> 'client_id')::integer,
-                                  (SELECT k2.client_id FROM contacts k2
-                                   WHERE k2.id = (r ->> 'contact_id')::integer)) END,
+               vostok_row_client(TG_TABLE_NAME, r),
                'created', NULL, left(jsonb_strip_nulls(r - skip)::text, 4000), txid_current()
         FROM new_rows t CROSS JOIN LATERAL to_jsonb(t) AS r;
         RETURN NULL;
@@ -518,11 +517,7 @@ def _install_server_security() -> None:
       INSERT INTO change_log (changed_at, employee_id, table_name, row_id, client_id,
                               field, old_value, new_value, tx_id)
       SELECT now(), who, TG_TABLE_NAME, (r ->> 'id')::integer,
-             CASE WHEN TG_TABLE_NAME = 'clients' THEN (r ->> 'id')::integer
-                  WHEN TG_TABLE_NAME = 'employees' THEN NULL
-                  ELSE coalesce((r ->> 'client_id')::integer,
-                                (SELECT k2.client_id FROM contacts k2
-                                 WHERE k2.id = (r ->> 'contact_id')::integer)) END,
+             vostok_row_client(TG_TABLE_NAME, r),
              left(e.key, 63), NULL, v.value, txid_current()
       FROM new_rows t
       CROSS JOIN LATERAL to_jsonb(t) AS r
