@@ -166,3 +166,15 @@ def test_without_the_right_there_is_no_button_and_the_service_refuses(
     assert not page.restore_selected()
     assert "Нет права" in card.message_label.text()
     assert client_cards.load_client(demo_base, client_id).region == "Тестовая область"
+
+
+def test_logged_values_read_in_russian() -> None:
+    from vostok_desktop.gui.cards.history import shown_value
+
+    assert shown_value("action_items", "state", "open") == "Открыт"
+    assert shown_value("assignments", "state", "in_work") == "В работе"
+    assert shown_value("work_records", "kind", "call") != "call"
+    moment = shown_value("work_records", "starts_at", "2026-11-24T16:00:00+00:00")
+    assert moment is not None and moment[:10] in ("24.11.2026", "25.11.2026")  # local time
+    assert shown_value("clients", "region", "Томская область") == "Томская область"
+    assert shown_value("clients", "region", None) is None

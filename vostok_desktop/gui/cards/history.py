@@ -11,8 +11,10 @@ be restored, and the card re-reads itself afterwards.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -98,6 +100,47 @@ def describe_change(row: Any, lookups: Lookups) -> str:
     return SUBROW_TITLES.get((table, field_), f"{table}.{field_}")
 
 
+def _value_titles() -> dict[tuple[str, str], dict[str, str]]:
+    from vostok_desktop.domain.work import (
+        ACTION_ITEM_KIND_TITLES,
+        ACTION_ITEM_STATE_TITLES,
+        ASSIGNMENT_STATE_TITLES,
+        IMPORTANCE_TITLES,
+        WORK_KIND_TITLES,
+    )
+
+    def plain(titles: dict[Any, str]) -> dict[str, str]:
+        return {str(k.value): v for k, v in titles.items()}
+
+    return {
+        ("action_items", "kind"): plain(ACTION_ITEM_KIND_TITLES),
+        ("action_items", "state"): plain(ACTION_ITEM_STATE_TITLES),
+        ("assignments", "state"): plain(ASSIGNMENT_STATE_TITLES),
+        ("assignments", "importance"): plain(IMPORTANCE_TITLES),
+        ("work_records", "kind"): plain(WORK_KIND_TITLES),
+        ("work_records", "importance"): plain(IMPORTANCE_TITLES),
+    }
+
+
+_VALUE_TITLES: dict[tuple[str, str], dict[str, str]] = {}
+_LOGGED_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
+
+
+def shown_value(table: str, field: str, value: str | None) -> str | None:
+    """A logged value as the user reads it: enum values by their Russian titles, moments
+    (stored as UTC ISO text) in local time."""
+    if value is None:
+        return None
+    if not _VALUE_TITLES:
+        _VALUE_TITLES.update(_value_titles())
+    titles = _VALUE_TITLES.get((table, field))
+    if titles is not None:
+        return titles.get(value, value)
+    if _LOGGED_MOMENT.match(value):
+        return datetime.fromisoformat(value).astimezone().strftime("%d.%m.%Y %H:%M")
+    return value
+
+
 def show_history(table: QTableWidget, rows: list[Any], lookups: Lookups) -> None:
     """Fill a card's history page: the diff page when the card has one (see
     :class:`HistoryPage`), else the plain table; fields and people named from ``lookups``."""
@@ -170,8 +213,10 @@ class HistoryModel(QAbstractItemModel):
                 groups.append(_Group(title, title.lower()))
                 key = row_key
             name = describe(row)
-            search = f"{name}\n{row.old_value or ''}\n{row.new_value or ''}".lower()
-            groups[-1].changes.append(_Change(row.id, name, row.old_value, row.new_value, search))
+            old = shown_value(row.table_name, row.field, row.old_value)
+            new = shown_value(row.table_name, row.field, row.new_value)
+            search = f"{name}\n{old or ''}\n{new or ''}".lower()
+            groups[-1].changes.append(_Change(row.id, name, old, new, search))
         self.beginResetModel()
         self._all = groups
         self._groups = self._filtered(self._filter)
