@@ -558,6 +558,42 @@ def _install_server_security() -> None:
         WHERE tx_id = txid_current() AND employee_id IS NULL;
       END IF;
     END $$""")
+    # The caller lookup, the hottest read of all (≤ 2 ms while the phone rings): one
+    # function that applies the same visibility as the policies, in one plan, instead of
+    # four policies expanded into the lookup's joins (2.6 ms instead of 1.4 at 1M).
+    # It shows a login exactly the rows the policies would: see-all, or the clients whose
+    # visible_to meets the login's visible employees, or everything for the owner.
+    sql.append(f"""
+    CREATE OR REPLACE FUNCTION vostok_caller_rows(numbers text[], max_rows integer)
+    RETURNS TABLE (raw text, contact_id integer, last_name text, first_name text,
+                   middle_name text, position_ text, client_id integer, short_name text,
+                   status text, marked boolean, responsible text, direction text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+    #variable_conflict use_column
+    BEGIN
+      -- PL/pgSQL keeps the plan for the session; an SQL function would plan every call.
+      RETURN QUERY
+      WITH me AS (
+        SELECT vostok_is_privileged() OR pg_has_role(session_user, 'vostok_see_all', 'MEMBER')
+                 AS sees_all,
+               pg_has_role(session_user, 'vostok_see_limited', 'MEMBER') AS limited,
+               coalesce(vostok_visible_employees(), '{{}}') AS emps)
+      SELECT p.raw::text, p.contact_id, k.last_name::text, k.first_name::text,
+             k.middle_name::text, k.position::text, c.id, c.short_name::text, c.status::text,
+             c.marked_for_deletion, e.full_name::text, d.name::text
+      FROM (SELECT p.*, coalesce(p.client_id, k0.client_id) AS cid
+            FROM phones p LEFT JOIN contacts k0 ON k0.id = p.contact_id
+            WHERE p.digits = ANY (numbers) OFFSET 0) p
+      LEFT JOIN contacts k ON k.id = p.contact_id
+      JOIN clients c ON c.id = p.cid
+      CROSS JOIN me
+      LEFT JOIN responsibilities r ON r.client_id = c.id
+      LEFT JOIN employees e ON e.id = r.employee_id
+      LEFT JOIN directions d ON d.id = r.direction_id
+      WHERE me.sees_all OR (me.limited AND c.visible_to && me.emps)
+      ORDER BY c.marked_for_deletion, c.id, p.contact_id, d.id
+      LIMIT max_rows;
+    END $$""")
     sql.append(f"""
     CREATE OR REPLACE FUNCTION vostok_record_export(kind text, what text, row_count integer)
     RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$

@@ -126,6 +126,13 @@ def test_each_department_sees_only_its_clients_in_program_lookup_and_sql(
 
 
 def test_own_visibility_and_all_visibility(office: Office) -> None:
+    as_op, as_eng = office.open_as("op"), office.open_as("eng")
+    try:  # the caller lookup (a server function) follows the same rule as the policies
+        assert CallerLookup(as_op.engine).lookup(office.hidden_phone).known
+        assert not CallerLookup(as_eng.engine).lookup(office.hidden_phone).known
+    finally:
+        as_op.close()
+        as_eng.close()
     with office.psql("eng") as conn:
         assert {r[0] for r in conn.execute("select id from clients")} == \
             set(office.clients["eng"])

@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, Engine, bindparam, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 
@@ -136,6 +136,7 @@ def _lookup_statement():  # noqa: ANN202
 
 
 _LOOKUP = _lookup_statement()
+_SERVER_LOOKUP = text("select * from vostok_caller_rows(:numbers, :max_rows)")
 
 
 def lookup_caller(session: Session, number: str, *,
@@ -144,7 +145,14 @@ def lookup_caller(session: Session, number: str, *,
     candidates = caller_digits(number)
     if not candidates:
         return CallerInfo(number, "")
-    rows = session.execute(_LOOKUP, {"digits": candidates}).all()
+    dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
+    if dialect.name == "postgresql":
+        # The server's own lookup function: the same visibility as its row-level
+        # security, in one plan (migration 0007).
+        rows = session.execute(_SERVER_LOOKUP, {"numbers": candidates,
+                                                "max_rows": MAX_MATCHES * 8}).all()
+    else:
+        rows = session.execute(_LOOKUP, {"digits": candidates}).all()
     grouped: dict[tuple[int, int | None], dict] = {}
     for (raw, contact_id, last, first, middle, position, client_id, client_name, status,
          marked, resp_name, direction_name) in rows:
