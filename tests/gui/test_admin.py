@@ -12,10 +12,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
-import keyring
 import psycopg
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from sqlalchemy import func, select
 
@@ -44,34 +42,13 @@ from vostok_desktop.gui.uiloader import load_ui, missing_children
 from vostok_desktop.services import access, credentials
 from vostok_desktop.settings import Settings
 
+from ..conftest import MemoryKeyring  # noqa: TID252
+
 PASSWORD = "начальный-пароль-1"
 FORMS = {UI_FILE: UI_WIDGETS, UI_ACCOUNT: ACCOUNT_WIDGETS, UI_PASSWORD: PASSWORD_WIDGETS}
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
 
 from vostok_desktop.db import BaseKind, BaseLocation
 from vostok_desktop.gui.connection_dialog import ConnectionDialog, ServerBaseDialog
 from vostok_desktop.services import credentials
 from vostok_desktop.settings import Settings
-
-from ..services.test_credentials import MemoryKeyring  # noqa: TID252
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_add_file_base_and_test_connection(qtbot, tmp_path) -> None:
