@@ -319,14 +319,14 @@ def upgrade_base_schema(location: BaseLocation, password: str | None = None) -> 
 
 # clients.visible_to: the employees whose visibility includes the client (creator and
 # responsibles), kept by triggers so the row-level security policy is one array test.
-SERVER_ONLY_OBJECTS = frozenset({"visible_to", "ix_clients_visible_to"})
+SERVER_ONLY_OBJECTS = frozenset({"visible_to", "ix_clients_visible_to", "vostok_channel_key"})
 
 
 def include_object_for_dialect(dialect_name: str) -> Callable[..., bool]:
     """Skip objects the models create only on another dialect (e.g. trigram indexes)."""
 
     def include_object(obj, name, type_, reflected, _compare_to) -> bool:  # noqa: ANN001
-        # Columns and indexes only the server's own triggers keep (migration 0007):
+        # Columns, indexes and tables only the server's own triggers keep (0007, 0009):
         # the program never reads or writes them.
         if reflected and name in SERVER_ONLY_OBJECTS:
             return False

@@ -255,7 +255,9 @@ def test_a_dirty_card_keeps_my_typing_and_compares(qtbot, window, demo_base, col
 
 def _notify(base: OpenedBase, payload: str) -> None:
     with base.engine.begin() as conn:
-        conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": payload})
+        channel = conn.execute(text("SELECT vostok_listen_channel()")).scalar()
+        assert channel and channel != CHANNEL  # the server's own, not the old shared one
+        conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": channel, "p": payload})
 
 
 @postgresql_only

@@ -218,10 +218,9 @@ def save_role(base: OpenedBase, role: str, rights: Iterable[str],
             conn.execute(insert(RoleRight), [{"role": role, "right_code": c}
                                              for c in sorted(wanted)])
         if base.location.kind is BaseKind.SERVER:
-            for login, active in conn.execute(select(Employee.login, Employee.is_active)
-                                              .where(Employee.role == role)):
+            for login in conn.scalars(select(Employee.login).where(Employee.role == role)):
                 if _role_exists(conn, login):
-                    _sync_memberships(conn, login, role, visibility, active)
+                    conn.execute(text("select vostok_sync_login(:l)"), {"l": login})
 
 
 # -- employees and their logins (administrators) ------------------------------------------
@@ -287,12 +286,10 @@ def create_account(base: OpenedBase, *, login: str, full_name: str, role: Employ
             phone_extension=extension or None, email=email or None, is_active=True,
         ).returning(Employee.id)).scalar_one()
         if base.location.kind is BaseKind.SERVER:
-            if _role_exists(conn, login):
-                raise AccessError(f"На сервере уже есть роль «{login}»: выберите другой логин "
-                                  "или свяжите сотрудника с ней через «Создать вход»")
-            conn.exec_driver_sql(f"CREATE ROLE {_ident(conn, login)} LOGIN PASSWORD "
-                                 f"{_literal(password or '')}")
-            _sync_memberships(conn, login, role.value, _visibility(conn, role.value), True)
+            # The server checks the right, the name and that no such role exists; the
+            # password reaches it only as a SCRAM verifier.
+            conn.execute(text("select vostok_create_login(:l, :p)"),
+                         {"l": login, "p": _password_verifier(conn, login, password or "")})
     return employee_id
 
 
@@ -300,15 +297,18 @@ def ensure_login(base: OpenedBase, employee_id: int, password: str) -> None:
     """Give an existing employee a server login (or a new password and the right groups)."""
     validate_password(password)
     with _admin_transaction(base) as conn:
-        login, role, active = conn.execute(
-            select(Employee.login, Employee.role, Employee.is_active)
-            .where(Employee.id == employee_id)).one()
-        role = str(getattr(role, "value", role))
+        login = conn.scalar(select(Employee.login).where(Employee.id == employee_id))
+        if login is None:
+            raise AccessError("Сотрудник не найден (возможно, удалён)")
         validate_login(login)
-        verb = "ALTER" if _role_exists(conn, login) else "CREATE"
-        conn.exec_driver_sql(f"{verb} ROLE {_ident(conn, login)} LOGIN PASSWORD "
-                             f"{_literal(password)}")
-        _sync_memberships(conn, login, role, _visibility(conn, role), active)
+        verifier = _password_verifier(conn, login, password)
+        if _role_exists(conn, login):
+            conn.execute(text("select vostok_set_login_password(:l, :p)"),
+                         {"l": login, "p": verifier})
+            conn.execute(text("select vostok_sync_login(:l)"), {"l": login})
+        else:
+            conn.execute(text("select vostok_create_login(:l, :p)"),
+                         {"l": login, "p": verifier})
 
 
 def update_account(base: OpenedBase, employee_id: int, *, role: EmployeeRole,
@@ -321,15 +321,16 @@ def update_account(base: OpenedBase, employee_id: int, *, role: EmployeeRole,
         conn.execute(update(Employee).where(Employee.id == employee_id).values(
             role=role, department_id=department_id, is_active=is_active))
         if base.location.kind is BaseKind.SERVER and _role_exists(conn, login):
-            _sync_memberships(conn, login, role.value, _visibility(conn, role.value), is_active)
+            conn.execute(text("select vostok_sync_login(:l)"), {"l": login})
 
 
 def set_password(base: OpenedBase, login: str, password: str) -> None:
     """An administrator sets someone's password (the user then changes it)."""
     validate_password(password)
     with _admin_transaction(base) as conn:
-        conn.exec_driver_sql(f"ALTER ROLE {_ident(conn, validate_login(login))} PASSWORD "
-                             f"{_literal(password)}")
+        login = validate_login(login)
+        conn.execute(text("select vostok_set_login_password(:l, :p)"),
+                     {"l": login, "p": _password_verifier(conn, login, password)})
 
 
 def change_own_password(base: OpenedBase, new_password: str) -> None:
@@ -338,7 +339,9 @@ def change_own_password(base: OpenedBase, new_password: str) -> None:
         raise AccessError("У файловой базы нет паролей")
     validate_password(new_password)
     with base.engine.begin() as conn:
-        conn.exec_driver_sql(f"ALTER ROLE CURRENT_USER PASSWORD {_literal(new_password)}")
+        login = conn.scalar(text("select session_user"))
+        verifier = _password_verifier(conn, login, new_password)
+        conn.exec_driver_sql(f"ALTER ROLE CURRENT_USER PASSWORD {_literal(verifier)}")
 
 
 def ensure_group_roles(conn: Connection) -> None:
@@ -392,11 +395,10 @@ class _admin_transaction:  # noqa: N801 - used as a context manager like engine.
             denied = describe_refusal(exc)
             if denied is not None:
                 raise denied from None
-            low = str(exc.orig).lower()
-            if "permission denied to create role" in low or "must have createrole" in low \
-                    or "permission denied to alter role" in low:
-                raise AccessDenied("Создавать входы на сервере может только администратор "
-                                   "с правом CREATEROLE") from None
+            if getattr(exc.orig, "sqlstate", None) == "22023":  # the login functions' checks
+                diag = getattr(exc.orig, "diag", None)
+                raise AccessError(getattr(diag, "message_primary", None)
+                                  or str(exc.orig).strip()) from None
         return False
 
 
@@ -415,28 +417,15 @@ def _role_exists(conn: Connection, name: str) -> bool:
     return bool(conn.scalar(text("select 1 from pg_roles where rolname = :n"), {"n": name}))
 
 
-def _visibility(conn: Connection, role: str) -> Visibility:
-    value = conn.scalar(select(AccessRole.visibility).where(AccessRole.role == role))
-    return Visibility(value or Visibility.ALL)
-
-
-def _sync_memberships(conn: Connection, login: str, role: str, visibility: Visibility,
-                      active: bool) -> None:
-    """Exactly one job group and one visibility group; an inactive employee can't log in."""
-    who = _ident(conn, login)
-    wanted = {group_role_name(role),
-              SEE_ALL_GROUP if visibility is Visibility.ALL else SEE_LIMITED_GROUP}
-    every = {group_role_name(r) for r in EmployeeRole} | {SEE_ALL_GROUP, SEE_LIMITED_GROUP}
-    current = set(conn.scalars(text(
-        "select g.rolname from pg_auth_members m join pg_roles g on g.oid = m.roleid "
-        "join pg_roles u on u.oid = m.member where u.rolname = :n"), {"n": login}))
-    for group in sorted((current & every) - wanted):
-        conn.exec_driver_sql(f"REVOKE {group} FROM {who}")
-    for group in sorted(wanted - current):
-        conn.exec_driver_sql(f"GRANT {group} TO {who}")
-    # Administrators create the logins of others, so they may create roles themselves.
-    creates = "CREATEROLE" if role == EmployeeRole.ADMIN.value and active else "NOCREATEROLE"
-    conn.exec_driver_sql(f"ALTER ROLE {who} {'LOGIN' if active else 'NOLOGIN'} {creates}")
+def _password_verifier(conn: Connection, login: str, password: str) -> str:
+    """The SCRAM verifier of a password, made on this side (libpq), so that the plain
+    password never reaches the server, its logs or pg_stat_activity."""
+    dbapi = conn.connection.dbapi_connection
+    pgconn = getattr(dbapi, "pgconn", None)
+    if pgconn is None:  # not psycopg 3: the server hashes it itself
+        return password
+    return bytes(pgconn.encrypt_password(password.encode("utf-8"), login.encode("utf-8"),
+                                         b"scram-sha-256")).decode("ascii")
 
 
 # -- for the «Пользователи и права» dialog (added with the GUI) -----------------------------

@@ -53,6 +53,33 @@ def _program_event(table: str, field: str) -> bool:
     return field not in columns and not field.startswith(("responsible:", "custom:"))
 
 
+def _server_logs_events(bind: Session | Connection) -> bool:
+    """Whether this PostgreSQL base has vostok_log_event (schema 0009 or newer): then
+    users may not INSERT into the log and the checked function writes their lines."""
+    key = "vostok_log_event"
+    if key not in bind.info:
+        bind.info[key] = bool(bind.scalar(text(
+            "select to_regprocedure('vostok_log_event(text, integer, integer, text, text, "
+            "text)') is not null")))
+    return bool(bind.info[key])
+
+
+_LOG_EVENT = text("select vostok_log_event(:table_name, :row_id, :client_id, :field, "
+                  ":old_value, :new_value)")
+
+
+def write_log_rows(bind: Session | Connection, rows: list[dict[str, Any]]) -> None:
+    """Write prepared log lines: through vostok_log_event on a server base (server time,
+    the caller's own login, visibility checked), as plain INSERTs on a file base."""
+    if not rows:
+        return
+    if _dialect(bind) == "postgresql" and _server_logs_events(bind):
+        keys = ("table_name", "row_id", "client_id", "field", "old_value", "new_value")
+        bind.execute(_LOG_EVENT, [{k: r.get(k) for k in keys} for r in rows])
+    else:
+        bind.execute(ChangeLog.__table__.insert(), rows)
+
+
 def act_as(bind: Session | Connection, employee_id: int | None) -> None:
     """On PostgreSQL: name the acting employee for the log rows the triggers write in
     this transaction. It matters only to privileged connections (the owner, a superuser);
@@ -114,6 +141,9 @@ def record_changes(
         if not old and not new:
             return []
     when = changed_at or utcnow()
+    server = _dialect(session) == "postgresql" and _server_logs_events(session)
+    if server:
+        act_as(session, employee_id)
     rows: list[ChangeLog] = []
     for field in list(dict.fromkeys([*old.keys(), *new.keys()])):
         before = display_value(old.get(field))
@@ -130,7 +160,13 @@ def record_changes(
             old_value=before,
             new_value=after,
         )
-        session.add(row)
+        if server:
+            # Users may not INSERT into the server's log (0009).
+            write_log_rows(session, [{"table_name": table, "row_id": row_id,
+                                      "client_id": client_id, "field": row.field,
+                                      "old_value": before, "new_value": after}])
+        else:
+            session.add(row)
         rows.append(row)
     return rows
 
@@ -167,8 +203,7 @@ def insert_log_rows(conn: Connection, rows: list[dict[str, Any]],
     if _dialect(conn) == "postgresql":
         act_as(conn, employee_id)
         rows = [r for r in rows if r["table_name"] not in DATABASE_LOGGED_TABLES]
-    if rows:
-        conn.execute(ChangeLog.__table__.insert(), rows)
+    write_log_rows(conn, rows)
 
 
 def move_client_history(session: Session, from_id: int, to_id: int) -> None:

@@ -19,7 +19,6 @@ from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import (
     Address,
     AddressKind,
-    ChangeLog,
     Client,
     ClientStatus,
     Contact,
@@ -30,7 +29,12 @@ from vostok_desktop.domain import (
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.domain.clients import client_search_name, contact_search_name
 from vostok_desktop.domain.documents import ClientNameKey
-from vostok_desktop.services.change_log import act_as, display_value, record_changes
+from vostok_desktop.services.change_log import (
+    act_as,
+    display_value,
+    record_changes,
+    write_log_rows,
+)
 from vostok_desktop.services.duplicates import lift_statement_timeout, normalize_name
 from vostok_desktop.services.importing_sources import CLIENT_KEYS
 
@@ -320,8 +324,9 @@ def _bulk_create(s: Session, units: list[_Unit], employee_id: int | None, source
             emails += [{"client_id": None, "contact_id": contact_id, "address": e}
                        for e in c["emails"]]
     for model, rows in ((Phone, phones), (Email, emails), (Address, addresses),
-                        (ChangeLog, logs), (ClientNameKey, keys)):
+                        (ClientNameKey, keys)):
         insert_rows(s, model.__table__, rows)
+    write_log_rows(s, logs)
     return ids
 
 

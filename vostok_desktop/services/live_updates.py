@@ -135,6 +135,16 @@ class ChangeBatch:
 # =====================================================================================
 
 
+def _server_channel(conn: Any) -> str | None:
+    """The channel the server sends this login's notices on; the old shared channel on a
+    base older than schema 0009."""
+    row = conn.execute("select to_regprocedure('vostok_listen_channel()') is not null").fetchone()
+    if not row or not row[0]:
+        return CHANNEL
+    row = conn.execute("select vostok_listen_channel()").fetchone()
+    return row[0] if row else None
+
+
 class ChangeListener:
     """LISTENs for change notices on a dedicated autocommit psycopg connection.
 
@@ -144,16 +154,19 @@ class ChangeListener:
     a lost server is noticed there (or told by :meth:`connection_lost`), and
     :meth:`reconnect` listens again and reports "everything may have changed"."""
 
-    def __init__(self, connect: Callable[[], Any], channel: str = CHANNEL) -> None:
+    def __init__(self, connect: Callable[[], Any], channel: str | None = None) -> None:
         self._connect = connect
-        self.channel = channel
+        # None: ask the server which channel is this login's (schema 0009: a secret one
+        # per limited employee, one for those who see every client).
+        self._fixed_channel = channel
+        self.channel: str | None = channel or CHANNEL
         self._conn: Any = None
         self.lost_reason = ""
         self.reconnects = 0
         self._missed = False  # notices may have been missed: say "everything" once
 
     @classmethod
-    def for_engine(cls, engine: Any, channel: str = CHANNEL) -> ChangeListener:
+    def for_engine(cls, engine: Any, channel: str | None = None) -> ChangeListener:
         def connect() -> Any:
             pooled = engine.raw_connection()
             pooled.detach()  # ours for good: never handed back to the pool
@@ -168,8 +181,10 @@ class ChangeListener:
             if not conn.autocommit:
                 conn.rollback()
                 conn.autocommit = True
-            quoted = '"' + self.channel.replace('"', '""') + '"'
-            conn.execute(f"LISTEN {quoted}")
+            self.channel = self._fixed_channel or _server_channel(conn)
+            if self.channel:  # none: this login is told nothing
+                quoted = '"' + self.channel.replace('"', '""') + '"'
+                conn.execute(f"LISTEN {quoted}")
         except Exception:
             _close_quietly(conn)
             raise
