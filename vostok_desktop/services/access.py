@@ -356,7 +356,16 @@ def ensure_group_roles(conn: Connection) -> None:
             f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$")
     for role in EmployeeRole:
         conn.exec_driver_sql(f"GRANT vostok_user TO {group_role_name(role)}")
+    # The owner of the login functions (migration 0009): the only role with CREATEROLE,
+    # never a login, nobody's group.
+    conn.exec_driver_sql(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+        f"'{LOGIN_ADMIN_ROLE}') THEN CREATE ROLE {LOGIN_ADMIN_ROLE} NOLOGIN CREATEROLE; "
+        f"END IF; END $$")
 
+
+# Migration 0009 ``LOGIN_ADMIN``.
+LOGIN_ADMIN_ROLE = "vostok_login_admin"
 
 # Kept in step with migration 0007 ``_LEAKPROOF``.
 LEAKPROOF_SEARCH_FUNCTIONS = (
