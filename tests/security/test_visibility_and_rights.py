@@ -268,3 +268,18 @@ def test_the_client_list_agent_shows_only_the_department(qtbot, office: Office) 
         window.close()
     finally:
         as_a.close()
+
+
+def test_the_search_treats_only_limited_logins_as_limited(office: Office) -> None:
+    """A superuser is a member of every role, yet RLS does not apply to it: its search
+    must take the see-all path (else the RLS benchmark compares two strategies)."""
+    as_a, as_op = office.open_as("a"), office.open_as("op")
+    try:
+        with as_a.engine.connect() as a, as_op.engine.connect() as op, \
+                office.admin_base.engine.connect() as owner:
+            assert cs._limited_visibility(a)
+            assert not cs._limited_visibility(op)
+            assert not cs._limited_visibility(owner)
+    finally:
+        as_a.close()
+        as_op.close()

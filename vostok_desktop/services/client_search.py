@@ -422,7 +422,14 @@ def _limited_visibility(conn: Connection) -> bool:
     info = conn.connection.info
     if "vostok_limited" not in info:
         info["vostok_limited"] = bool(conn.exec_driver_sql(
+            # A superuser is a member of every role but row-level security does not
+            # apply to it (nor to the owner): it is not limited.
             "select exists (select 1 from pg_roles where rolname = 'vostok_see_limited') "
+            "and not (select rolsuper or rolbypassrls from pg_roles "
+            "         where rolname = session_user) "
+            "and not exists (select 1 from pg_class where oid = 'clients'::regclass "
+            "                and relowner = (select oid from pg_roles "
+            "                                where rolname = session_user)) "
             "and pg_has_role(session_user, 'vostok_see_limited', 'MEMBER')").scalar())
     return bool(info["vostok_limited"])
 
