@@ -25,6 +25,15 @@ def _count(conn: psycopg.Connection, sql: str, *args: object) -> int:
     return conn.execute(sql, args).fetchone()[0]
 
 
+def _insert_contact(conn: psycopg.Connection, client_id: int, last_name: str) -> int:
+    return conn.execute(
+        "insert into contacts (client_id, last_name, first_name, middle_name, search_name, "
+        "position, interests, competitor_attitude, notes, stop_list, marked_for_deletion, "
+        "created_at, updated_at, version) values (%s, %s, '', '', lower(%s), '', '', '', '', "
+        "false, false, now(), now(), 1) returning id",
+        (client_id, last_name, last_name)).fetchone()[0]
+
+
 def _visible(office: Office, name: str) -> set[int]:
     with office.psql(name) as conn:
         return {r[0] for r in conn.execute("select id from clients")}
@@ -203,11 +212,7 @@ def test_nothing_can_be_added_to_a_client_one_cannot_see(office: Office) -> None
             conn.execute("insert into responsibilities (client_id, direction_id, employee_id) "
                          "values (%s, %s, %s)", (hidden, direction, office.ids["a"]))
         with pytest.raises(pgerr.InsufficientPrivilege):
-            conn.execute(
-                "insert into contacts (client_id, last_name, first_name, middle_name, "
-                "search_name, position, interests, competitor_attitude, notes, stop_list, "
-                "marked_for_deletion, created_at, updated_at, version) values (%s, 'Шпион', "
-                "'', '', 'шпион', '', '', '', '', false, false, now(), now(), 1)", (hidden,))
+            _insert_contact(conn, hidden, "Шпион")
         own_phone = conn.execute("select id from phones where client_id = any(%s) limit 1",
                                  (office.clients["a"],)).fetchone()
         if own_phone:  # nor moved over to it
@@ -359,12 +364,7 @@ def test_the_log_of_a_deleted_contacts_phones_stays_with_its_client(office: Offi
         contact = su.execute("select id from contacts where client_id = %s limit 1",
                              (hidden,)).fetchone()
         if contact is None:
-            contact = su.execute(
-                "insert into contacts (client_id, last_name, first_name, middle_name, "
-                "search_name, position, interests, competitor_attitude, notes, stop_list, "
-                "marked_for_deletion, created_at, updated_at, version) values (%s, 'Тайнов', "
-                "'', '', 'тайнов', '', '', '', '', false, false, now(), now(), 1) "
-                "returning id", (hidden,)).fetchone()
+            contact = (_insert_contact(su, hidden, "Тайнов"),)
         phone = su.execute("insert into phones (contact_id, raw, digits, extension, kind) "
                            "values (%s, '+7 900 555-44-33', '79005554433', '', 'work') "
                            "returning id", contact).fetchone()[0]

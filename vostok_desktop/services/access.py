@@ -350,18 +350,15 @@ def ensure_group_roles(conn: Connection) -> None:
     needs them first."""
     groups = ["vostok_user", SEE_ALL_GROUP, SEE_LIMITED_GROUP,
               *[group_role_name(r) for r in EmployeeRole]]
-    for group in groups:
+    # The last is the owner of the login functions (migration 0009): the only role with
+    # CREATEROLE, never a login, nobody's group.
+    for group, options in [*((g, "NOLOGIN") for g in groups),
+                           (LOGIN_ADMIN_ROLE, "NOLOGIN CREATEROLE")]:
         conn.exec_driver_sql(
             f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') "
-            f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$")
+            f"THEN CREATE ROLE {group} {options}; END IF; END $$")
     for role in EmployeeRole:
         conn.exec_driver_sql(f"GRANT vostok_user TO {group_role_name(role)}")
-    # The owner of the login functions (migration 0009): the only role with CREATEROLE,
-    # never a login, nobody's group.
-    conn.exec_driver_sql(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
-        f"'{LOGIN_ADMIN_ROLE}') THEN CREATE ROLE {LOGIN_ADMIN_ROLE} NOLOGIN CREATEROLE; "
-        f"END IF; END $$")
 
 
 # Migration 0009 ``LOGIN_ADMIN``.
