@@ -71,14 +71,21 @@ class BackgroundOperation(QObject):
     data, never live ORM objects bound to another thread's session.
     """
 
+    progress = Signal(str, int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
     def __init__(self, fn: Callable[[OperationState], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # The pool thread emits on ``_signals``, which outlives this object; relaying
+        # through Qt connections to this object's own signals drops a result that comes
+        # back after the owner (a closed window) is gone, instead of running its slots on
+        # deleted widgets («Internal C++ object … already deleted» in the event loop).
         self._signals = _Signals()
+        for name in ("progress", "finished", "failed", "cancelled"):
+            getattr(self._signals, name).connect(getattr(self, name))
         self.state = OperationState(self._signals)
-        self.progress = self._signals.progress
-        self.finished = self._signals.finished
-        self.failed = self._signals.failed
-        self.cancelled = self._signals.cancelled
         self._runnable = _Runnable(fn, self.state, self._signals)
         self._runnable.setAutoDelete(False)
 
