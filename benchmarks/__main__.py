@@ -1,8 +1,9 @@
 """python -m benchmarks list | run NAME [--scale N] [--base URL_OR_PATH]
 
-Without --base a throwaway PostgreSQL cluster is started, filled with demo data at the
-given scale (restored from a cached dump keyed by scale and schema revision when one
-exists) and stopped at the end. The last line printed is one JSON object.
+The command line and one runner per benchmark. Without --base a throwaway PostgreSQL
+cluster is started, filled with demo data at the given scale (restored from a cached dump
+keyed by scale and schema revision when one exists; see :mod:`benchmarks.bases`) and
+stopped at the end. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -16,12 +17,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
-import platformdirs
-
-from vostok_desktop.db import BaseLocation, head_revision, make_engine, open_base
+from benchmarks.bases import filled_base, print_progress
+from vostok_desktop.db import BaseLocation, open_base
 from vostok_desktop.pg_cluster import ThrowawayCluster
 
 BENCHMARKS: dict[str, str] = {
@@ -32,27 +31,6 @@ BENCHMARKS: dict[str, str] = {
     "startup": "process start to first paint of the main window vs a bare PySide6 window",
     "server": "live updates: a change on one connection -> refreshed in an agent model",
 }
-
-
-def cache_dir() -> Path:
-    path = Path(platformdirs.user_cache_dir("vostok-desktop-benchmarks", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def schema_fingerprint() -> str:
-    """Changes whenever a migration or the demo generator changes, so a cached dump of
-    another schema or data set is never restored."""
-    import hashlib
-
-    from vostok_desktop import paths
-    from vostok_desktop.services import demo_data
-
-    digest = hashlib.sha256()
-    sources = sorted((paths.db_dir() / "versions").glob("*.py")) + [Path(demo_data.__file__)]
-    for path in sources:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
 
 
 def median_p99(samples_ms: list[float]) -> tuple[float, float]:
@@ -72,75 +50,14 @@ def timed(fn: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]
     return samples
 
 
-def _progress(stage: str, done: int, total: int) -> None:
-    print(f"\r  {stage}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr,
-          flush=True)
-
-
-@contextmanager
-def filled_base(scale: int, base_arg: str | None):
-    """A base with demo data at ``scale``: the given one, or a throwaway PostgreSQL."""
-    from vostok_desktop.services.demo_data import generate_demo_data
-
-    if base_arg:
-        location = BaseLocation.parse(base_arg)
-        base = open_base(location, os.environ.get("VOSTOK_PASSWORD"), allow_upgrade=True)
-        with base.engine.connect() as connection:
-            has_rows = connection.exec_driver_sql("select count(*) from clients").scalar()
-        if not has_rows:
-            generate_demo_data(base, scale, progress=_progress)
-        try:
-            yield base
-        finally:
-            base.close()
-        return
-    with ThrowawayCluster() as cluster:
-        dump = cache_dir() / f"demo-{scale}-{head_revision()}-{schema_fingerprint()}.dump"
-        cluster.create_database("bench")
-        location = BaseLocation.parse(cluster.url("bench").render_as_string(hide_password=False))
-        if dump.exists():
-            print(f"  restoring cached demo data {dump}", file=sys.stderr)
-            # pg_restore may run as the postgres user, who cannot read our cache folder.
-            local = cluster.root / "restore.dump"
-            shutil.copy(dump, local)
-            if os.geteuid() == 0:
-                shutil.chown(local, "postgres")
-            # Roles are the cluster's, not the dump's: the grants in it need them.
-            from vostok_desktop.services.access import ensure_server_prerequisites
-
-            engine = make_engine(location, cluster.password)
-            with engine.begin() as conn:
-                ensure_server_prerequisites(conn)
-            engine.dispose()
-            cluster._run("pg_restore", "-h", str(cluster.root), "-p", str(cluster.port),
-                         "-U", cluster.superuser, "-d", "bench", "-j", "2", str(local))
-            local.unlink()
-            base = open_base(location, cluster.password)
-        else:
-            base = open_base(location, cluster.password)
-            generate_demo_data(base, scale, progress=_progress)
-            tmp = cluster.root / "bench.dump"
-            cluster._run("pg_dump", "-h", str(cluster.root), "-p", str(cluster.port), "-U",
-                         cluster.superuser, "-Fc", "-f", str(tmp), "bench")
-            shutil.copy(tmp, dump)
-        # VACUUM sets the visibility map, so anchor reads can be index-only scans.
-        with base.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.exec_driver_sql("SET statement_timeout = 0")
-            c.exec_driver_sql("VACUUM ANALYZE")
-        try:
-            yield base
-        finally:
-            base.close()
-
-
 def bench_load(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
-    from vostok_desktop.services.demo_data import generate_demo_data
+    from vostok_desktop.services.demo.generator import generate_demo_data
 
     if base_arg:
         location = BaseLocation.parse(base_arg)
         base = open_base(location, os.environ.get("VOSTOK_PASSWORD"), allow_upgrade=True)
         start = time.perf_counter()
-        summary = generate_demo_data(base, scale, progress=_progress)
+        summary = generate_demo_data(base, scale, progress=print_progress)
         seconds = time.perf_counter() - start
         dialect = base.dialect
         base.close()
@@ -151,7 +68,7 @@ def bench_load(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]
                 hide_password=False))
             base = open_base(location, cluster.password)
             start = time.perf_counter()
-            summary = generate_demo_data(base, scale, progress=_progress)
+            summary = generate_demo_data(base, scale, progress=print_progress)
             seconds = time.perf_counter() - start
             dialect = base.dialect
             base.close()

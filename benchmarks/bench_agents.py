@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Client, Phone
-from vostok_desktop.services import client_search as cs
+from vostok_desktop.services.lists import client_search as cs
 
 REPEAT = 30
 WARMUP = 3

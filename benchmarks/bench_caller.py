@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Phone
-from vostok_desktop.services.caller_lookup import CallerLookup, lookup_caller
+from vostok_desktop.services.telephony.caller_lookup import CallerLookup, lookup_caller
 
 LOOKUPS = 300
 WARMUP = 30

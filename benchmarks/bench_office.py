@@ -28,8 +28,9 @@ from sqlalchemy import delete, func, select
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import ChangeLog, Client
 from vostok_desktop.domain.validators import inn_check_digits
-from vostok_desktop.services import excel, importing, printing, templates
-from vostok_desktop.services.duplicates import lift_statement_timeout
+from vostok_desktop.services.clients.duplicates import lift_statement_timeout
+from vostok_desktop.services.documents import excel, printing, templates
+from vostok_desktop.services.importing import analysis, sources, write
 
 IMPORT_ROWS = 100_000
 INVOICES = 1_000
@@ -83,14 +84,14 @@ def bench_import(base: OpenedBase, folder: Path, rows: int = IMPORT_ROWS) -> dic
         max_client = s.scalar(select(func.max(Client.id))) or 0
         max_log = s.scalar(select(func.max(ChangeLog.id))) or 0
     start = time.perf_counter()
-    importing.refresh_name_keys(base)
+    analysis.refresh_name_keys(base)
     build = time.perf_counter() - start
     t0 = time.perf_counter()
-    table = importing.read_source(path)
+    table = sources.read_source(path)
     t1 = time.perf_counter()
-    plan = importing.analyse(base, table, importing.guess_mapping(table.headers))
+    plan = analysis.analyse(base, table, sources.guess_mapping(table.headers))
     t2 = time.perf_counter()
-    summary = importing.apply_import(base, plan, None, batch_size=2000)
+    summary = write.apply_import(base, plan, None, batch_size=2000)
     t3 = time.perf_counter()
     assert not summary.error, summary.error
     with base.sessions() as s, s.begin():  # leave the base as it was (but for versions)
@@ -136,7 +137,7 @@ if __name__ == "__main__":
     import argparse
     import json
 
-    from benchmarks.__main__ import filled_base
+    from benchmarks.bases import filled_base
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_office")
     parser.add_argument("--scale", type=int, default=100_000)

@@ -23,9 +23,9 @@ from sqlalchemy import select, text
 
 from vostok_desktop.db import BaseLocation, OpenedBase, make_engine, open_base
 from vostok_desktop.domain import Employee, EmployeeRole
-from vostok_desktop.services import access
-from vostok_desktop.services import client_search as cs
-from vostok_desktop.services.caller_lookup import CallerLookup
+from vostok_desktop.services.access import rights as access
+from vostok_desktop.services.lists import client_search as cs
+from vostok_desktop.services.telephony.caller_lookup import CallerLookup
 
 SEED = 20261122
 TERMS = 60

@@ -65,8 +65,8 @@ def measure_notify_to_refresh(base: OpenedBase, scale: int) -> dict[str, float]:
     )
     from vostok_desktop.gui.live_updates import LiveUpdates
     from vostok_desktop.gui.models.keyset_model import BoundSource, KeysetTableModel
-    from vostok_desktop.services import client_search as cs
-    from vostok_desktop.services.live_updates import ChangeBatch
+    from vostok_desktop.services.common.live_updates import ChangeBatch
+    from vostok_desktop.services.lists import client_search as cs
 
     _application()
     model = KeysetTableModel(CLIENT_COLUMNS)

@@ -143,7 +143,7 @@ def _demo_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, objec
 def demo_base(request: pytest.FixtureRequest, dialect: str, tmp_path: Path,
               _demo_templates: dict[str, object]) -> Iterator[OpenedBase]:
     """A base with a small, deterministic demo data set (300 clients) on each dialect."""
-    from vostok_desktop.services.demo_data import generate_demo_data
+    from vostok_desktop.services.demo.generator import generate_demo_data
 
     if dialect not in _demo_templates:
         # Build the demo template once per session and copy it for every test.

@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _password_for(location) -> str | None:  # noqa: ANN001
     """Server password from VOSTOK_PASSWORD, the keyring, or a prompt on a terminal."""
     from vostok_desktop.db import BaseKind
-    from vostok_desktop.services.credentials import keyring_status, load_password
+    from vostok_desktop.services.common.credentials import keyring_status, load_password
 
     if location.kind is not BaseKind.SERVER:
         return None
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             if base.dialect == "postgresql":
                 # Also after restoring a dump onto a new server: roles and LEAKPROOF
                 # marks are the cluster's, not the base's.
-                from vostok_desktop.services.access import ensure_server_prerequisites
+                from vostok_desktop.services.access.rights import ensure_server_prerequisites
 
                 with base.engine.begin() as conn:
                     for note in ensure_server_prerequisites(conn):
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "demo-data":
             from vostok_desktop.db import open_base
-            from vostok_desktop.services.demo_data import generate_demo_data
+            from vostok_desktop.services.demo.generator import generate_demo_data
 
             location = _cli_location(args.base)
             base = open_base(location, _password_for(location), allow_upgrade=True)

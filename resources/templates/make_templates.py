@@ -4,7 +4,7 @@ Run: ``python resources/templates/make_templates.py`` — rewrites the *.docx be
 The company edits its own copies in Word or LibreOffice afterwards (they are stored in
 the base with versions); these files are only the starting point.
 
-Fields available in every template (see vostok_desktop/services/templates.py):
+Fields available in every template (see vostok_desktop/services/documents/templates.py):
 ``company``, ``client``, ``contacts``, ``recipient``, ``employee``, ``document``,
 ``items``, ``today``.
 """

@@ -6,7 +6,7 @@ import pytest
 
 from vostok_desktop.db import BaseKind, BaseLocation
 from vostok_desktop.gui.connection_dialog import ConnectionDialog, ServerBaseDialog
-from vostok_desktop.services import credentials
+from vostok_desktop.services.common import credentials
 from vostok_desktop.settings import Settings
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from tests.gui.test_cards import type_text
+from tests.gui.cards.test_cards import type_text
 from vostok_desktop.db import (
     BaseLocation,
     OpenedBase,
@@ -26,7 +26,7 @@ from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.cards import conflict
 from vostok_desktop.gui.cards.client_card import ClientCard
 from vostok_desktop.pg_cluster import ClusterUnavailable, ThrowawayCluster
-from vostok_desktop.services import client_cards
+from vostok_desktop.services.cards import clients as client_cards
 from vostok_desktop.settings import Settings
 
 PHONE = "+7 495 123-45-67"

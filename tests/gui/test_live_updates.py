@@ -22,10 +22,10 @@ from vostok_desktop.gui.cards.client_card import ClientCard
 from vostok_desktop.gui.cards.live_banner import LiveBanner, banner_of
 from vostok_desktop.gui.live_updates import LiveUpdates, install_live_updates
 from vostok_desktop.gui.models.keyset_model import Roles
-from vostok_desktop.services.client_cards import load_client, new_client, save_client
-from vostok_desktop.services.client_operations import set_marked_for_deletion
-from vostok_desktop.services.contact_cards import load_contact, save_contact
-from vostok_desktop.services.live_updates import CHANNEL
+from vostok_desktop.services.cards.clients import load_client, new_client, save_client
+from vostok_desktop.services.cards.contacts import load_contact, save_contact
+from vostok_desktop.services.clients.operations import set_marked_for_deletion
+from vostok_desktop.services.common.live_updates import CHANNEL
 from vostok_desktop.settings import Settings
 
 WAIT_MS = 10_000

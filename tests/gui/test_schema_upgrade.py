@@ -27,7 +27,7 @@ from vostok_desktop.db import (
 )
 from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.schema_upgrade import SchemaUpgradeDialog, backup_command
-from vostok_desktop.services import client_cards
+from vostok_desktop.services.cards import clients as client_cards
 from vostok_desktop.settings import Settings
 
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from vostok_desktop.db import BaseLocation, OpenedBase, open_base
 from vostok_desktop.domain import Client, Department, Direction, EmployeeRole, Phone
-from vostok_desktop.services import access
-from vostok_desktop.services.client_operations import set_responsible
+from vostok_desktop.services.access import rights as access
+from vostok_desktop.services.clients.operations import set_responsible
 
 PASSWORD = "секрет-пароль-1"
 

@@ -422,7 +422,7 @@ def test_the_server_itself_is_closed_to_an_employee(office: Office) -> None:
 
 
 def test_password_changes_do_not_send_the_password_in_clear(office: Office) -> None:
-    from vostok_desktop.services import access
+    from vostok_desktop.services.access import rights as access
 
     as_b = office.open_as("b")
     try:

@@ -18,10 +18,10 @@ from vostok_desktop.domain import (
     EmployeeRole,
 )
 from vostok_desktop.domain.access import Right, Visibility
-from vostok_desktop.services import access
-from vostok_desktop.services import client_search as cs
-from vostok_desktop.services.caller_lookup import CallerLookup
-from vostok_desktop.services.client_operations import set_marked_for_deletion
+from vostok_desktop.services.access import rights as access
+from vostok_desktop.services.clients.operations import set_marked_for_deletion
+from vostok_desktop.services.lists import client_search as cs
+from vostok_desktop.services.telephony.caller_lookup import CallerLookup
 
 # Row-level security, roles and triggers are a server base's: PostgreSQL only.
 pytestmark = pytest.mark.parametrize("dialect", ["postgresql"])

@@ -302,7 +302,7 @@ class ActionRegistry(QObject):
         seq = shortcut_text(entry.action.shortcut())
         tip = f"{entry.text} ({seq})" if seq else entry.text
         if not self.permitted(action_id):
-            from vostok_desktop.services.access import right_title
+            from vostok_desktop.services.access.rights import right_title
 
             tip += f" — нет права «{right_title(ACTION_RIGHTS[action_id])}»"
         entry.action.setToolTip(tip)

@@ -66,8 +66,8 @@ def populate_main_window(window: MainWindow, base: OpenedBase, settings: Setting
     from vostok_desktop.gui.cards.manager import CardManager
     from vostok_desktop.gui.cards.pages import CardPageRegistry
     from vostok_desktop.gui.context import AppContext, ChangeBus
-    from vostok_desktop.services.access import load_profile
-    from vostok_desktop.services.startup import current_employee
+    from vostok_desktop.services.access.rights import load_profile
+    from vostok_desktop.services.common.startup import current_employee
 
     employee = current_employee(base, settings)
     qsettings = window.qsettings
@@ -123,7 +123,7 @@ def open_location(location: BaseLocation, settings: Settings,
     """Open a base interactively: ask the password if the keyring has none, offer an
     administrator the schema upgrade."""
     from vostok_desktop.db import BaseError, BaseKind, open_base
-    from vostok_desktop.services.startup import current_employee
+    from vostok_desktop.services.common.startup import current_employee
     password = None
     if location.kind is BaseKind.SERVER:
         from vostok_desktop.gui.connection_dialog import obtain_password
@@ -155,7 +155,7 @@ def create_demo_base_with_progress() -> bool:
     from PySide6.QtWidgets import QProgressDialog
 
     from vostok_desktop.gui.operations import BackgroundOperation
-    from vostok_desktop.services.startup import create_demo_base
+    from vostok_desktop.services.common.startup import create_demo_base
 
     dialog = QProgressDialog("Создаётся демонстрационная база…", "", 0, 100)
     dialog.setWindowTitle("Vostok Desktop — первый запуск")
@@ -188,7 +188,7 @@ def choose_and_open_base(base_arg: str | None,
                          parent: QWidget | None = None) -> tuple[OpenedBase, Settings] | None:
     """The base to work in: --base, the last one, the demo base, or the user's choice."""
     from vostok_desktop.db import BaseError
-    from vostok_desktop.services.startup import choose_start_location
+    from vostok_desktop.services.common.startup import choose_start_location
     from vostok_desktop.settings import Settings
 
     settings = Settings.load()
@@ -239,7 +239,7 @@ def take_screenshot(output: Path, base_arg: str | None, size: tuple[int, int],
                     open_cards: list[tuple[str, int]] | None = None) -> int:
     """Build the main window on the demo base (or --base), render it, save a PNG."""
     from vostok_desktop.db import BaseError, BaseKind, open_base
-    from vostok_desktop.services.startup import choose_start_location
+    from vostok_desktop.services.common.startup import choose_start_location
     from vostok_desktop.settings import Settings
 
     app = ensure_application()
@@ -249,7 +249,7 @@ def take_screenshot(output: Path, base_arg: str | None, size: tuple[int, int],
         raise BaseError("Нет базы для снимка: укажите --base")
     password = None
     if location.kind is BaseKind.SERVER:
-        from vostok_desktop.services.credentials import load_password
+        from vostok_desktop.services.common.credentials import load_password
 
         password = load_password(location.url, location.login or "")
     base = open_base(location, password)

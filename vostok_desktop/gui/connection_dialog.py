@@ -24,7 +24,7 @@ from sqlalchemy.engine import URL
 from vostok_desktop.db import BaseError, BaseKind, BaseLocation, check_connection
 from vostok_desktop.gui.cards.widgets import build_form
 from vostok_desktop.gui.uiloader import child
-from vostok_desktop.services import credentials
+from vostok_desktop.services.common import credentials
 from vostok_desktop.settings import KnownBase, Settings
 
 UI_SERVER_BASE = "server_base_dialog.ui"

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from vostok_desktop.gui.actions import ActionRegistry
     from vostok_desktop.gui.cards.manager import CardManager
     from vostok_desktop.gui.cards.pages import CardPageRegistry
-    from vostok_desktop.services.access import AccessProfile
+    from vostok_desktop.services.access.rights import AccessProfile
 
 
 class ChangeBus(QObject):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
-from vostok_desktop.services import access
+from vostok_desktop.services.access import rights as access
 
 if TYPE_CHECKING:
     from vostok_desktop.gui.context import AppContext

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vostok_desktop.services.list_filters import (
+from vostok_desktop.services.lists.filters import (
     NO_VALUE_OPERATORS,
     OPERATOR_TITLES,
     ColourRule,

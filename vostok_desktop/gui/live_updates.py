@@ -2,9 +2,9 @@
 open cards at once.
 
 On a server base a QSocketNotifier watches the socket of the
-:class:`~vostok_desktop.services.live_updates.ChangeListener` (no polling: a NOTIFY reaches
+:class:`~vostok_desktop.services.common.live_updates.ChangeListener` (no polling: a NOTIFY reaches
 a slot in well under a millisecond); on a file base a QTimer polls the
-:class:`~vostok_desktop.services.live_updates.FileChangeCounter` once a second. Bursts are
+:class:`~vostok_desktop.services.common.live_updates.FileChangeCounter` once a second. Bursts are
 coalesced: the first notice after a quiet spell goes out at once, later ones of the same
 burst together after :data:`COALESCE_MS`. ``install_live_updates(window)`` wires it into a
 built main window.
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from vostok_desktop.services.live_updates import (
+from vostok_desktop.services.common.live_updates import (
     ChangeBatch,
     ChangeListener,
     ChangeNotice,

@@ -17,7 +17,8 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from sqlalchemy import func, select
 
-from tests.gui.test_cards import type_text
+from tests.conftest import MemoryKeyring
+from tests.gui.cards.test_cards import type_text
 from vostok_desktop.db import BaseLocation, OpenedBase, open_base
 from vostok_desktop.domain import Client, EmployeeRole
 from vostok_desktop.domain.access import Right, Visibility
@@ -39,10 +40,9 @@ from vostok_desktop.gui.admin.users_dialog import (
 )
 from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.uiloader import load_ui, missing_children
-from vostok_desktop.services import access, credentials
+from vostok_desktop.services.access import rights as access
+from vostok_desktop.services.common import credentials
 from vostok_desktop.settings import Settings
-
-from ..conftest import MemoryKeyring  # noqa: TID252
 
 PASSWORD = "начальный-пароль-1"
 FORMS = {UI_FILE: UI_WIDGETS, UI_ACCOUNT: ACCOUNT_WIDGETS, UI_PASSWORD: PASSWORD_WIDGETS}

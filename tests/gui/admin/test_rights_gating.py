@@ -10,7 +10,7 @@ from sqlalchemy import select
 from vostok_desktop.db import BaseLocation, open_base
 from vostok_desktop.domain import Employee, EmployeeRole
 from vostok_desktop.gui.app import build_main_window
-from vostok_desktop.services import access
+from vostok_desktop.services.access import rights as access
 from vostok_desktop.settings import Settings
 
 

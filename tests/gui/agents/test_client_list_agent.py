@@ -24,8 +24,8 @@ from vostok_desktop.gui.models.keyset_model import (
     KeysetTableModel,
     Roles,
 )
-from vostok_desktop.services import client_search as cs
-from vostok_desktop.services.list_filters import Condition, FilterGroup, Operator, connect
+from vostok_desktop.services.lists import client_search as cs
+from vostok_desktop.services.lists.filters import Condition, FilterGroup, Operator, connect
 from vostok_desktop.settings import Settings
 
 
@@ -239,14 +239,14 @@ def test_export_selection_to_excel(qtbot, window, tmp_path) -> None:
     assert sheet.auto_filter.ref.startswith("A1:")
     assert sheet.max_row == agent.model.rowCount() + 1  # one row selected: the whole list
     # The export is in the export log: who, what, how many rows.
-    from vostok_desktop.services import access
+    from vostok_desktop.services.access import rights as access
 
     logged = access.export_log(window.context.base)[0]
     assert (logged.kind, logged.row_count) == ("excel", agent.model.rowCount())
 
 
 def test_export_without_the_right_writes_nothing(qtbot, window, tmp_path) -> None:
-    from vostok_desktop.services import access
+    from vostok_desktop.services.access import rights as access
 
     agent = _agent(window)
     assert agent.model.wait_for_count()
@@ -348,7 +348,7 @@ def test_a_new_query_cancels_the_stale_count(qtbot, demo_base) -> None:
 
 def test_colour_rules_editor(qtbot, window) -> None:
     from vostok_desktop.gui.filter_dialogs import ColourRulesDialog
-    from vostok_desktop.services.list_filters import default_client_colour_rules
+    from vostok_desktop.services.lists.filters import default_client_colour_rules
 
     agent = _agent(window)
     dialog = ColourRulesDialog(agent.filter_fields, agent.colour_rules(),

@@ -8,12 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
-from tests.gui.test_cards import type_text
+from tests.gui.cards.test_cards import type_text
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Client, Employee, EmployeeRole
 from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.cards.client_card import ClientCard
-from vostok_desktop.services import client_cards
+from vostok_desktop.services.cards import clients as client_cards
 from vostok_desktop.settings import Settings
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -157,7 +157,7 @@ def test_without_the_right_there_is_no_button_and_the_service_refuses(
     qtbot.addWidget(win)
     win.context.employee_id = manager
     from vostok_desktop.domain.access import Visibility
-    from vostok_desktop.services.access import AccessProfile
+    from vostok_desktop.services.access.rights import AccessProfile
     win.context.access = AccessProfile(frozenset({"client.edit"}), Visibility.ALL, "manager")
     card = _history(win, client_id)
     page = card.history_page

@@ -19,7 +19,8 @@ from vostok_desktop.gui.cards import conflict
 from vostok_desktop.gui.cards.client_card import ClientCard
 from vostok_desktop.gui.cards.contact_card import ContactCard
 from vostok_desktop.gui.cards.employee_card import EmployeeCard
-from vostok_desktop.services import client_cards, contact_cards
+from vostok_desktop.services.cards import clients as client_cards
+from vostok_desktop.services.cards import contacts as contact_cards
 from vostok_desktop.settings import Settings
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -27,7 +27,8 @@ from vostok_desktop.gui.documents.duplicates_dialog import DuplicatesDialog, Mer
 from vostok_desktop.gui.documents.import_wizard import ImportWizard
 from vostok_desktop.gui.documents.mail_dialog import MailDialog
 from vostok_desktop.gui.documents.templates_dialog import TemplatesDialog
-from vostok_desktop.services import importing, mail
+from vostok_desktop.services.documents import mail
+from vostok_desktop.services.importing import sources, write
 from vostok_desktop.settings import Settings
 
 
@@ -128,7 +129,7 @@ def test_mass_printing_in_the_background(qtbot, window, tmp_path, messages) -> N
     assert len(dialog.result.files) == 25
     assert len(list((tmp_path / "out").glob("*.docx"))) == 25
     assert "Сформировано документов: 25" in messages[-1]
-    from vostok_desktop.services import access
+    from vostok_desktop.services.access import rights as access
 
     logged = access.export_log(ctx.base)[0]
     assert (logged.kind, logged.row_count) == ("print", 25) and "Счёт" in logged.what
@@ -161,7 +162,7 @@ def _write_xlsx(path: Path, base: OpenedBase) -> Path:
 
 def test_import_wizard_from_file_to_summary(qtbot, window, tmp_path) -> None:
     ctx = window.context
-    before = importing.count_clients(ctx.base)
+    before = write.count_clients(ctx.base)
     path = _write_xlsx(tmp_path / "clients.xlsx", ctx.base)
     wizard = ImportWizard(ctx, window)
     wizard.show()
@@ -188,17 +189,17 @@ def test_import_wizard_from_file_to_summary(qtbot, window, tmp_path) -> None:
     changes = {diff.item(r, 0).text(): diff.item(r, 2).text() for r in range(diff.rowCount())}
     assert changes["Регион"] == "Томская область"
     shot(wizard, "import_3_duplicates")
-    assert importing.count_clients(ctx.base) == before  # nothing written so far
+    assert write.count_clients(ctx.base) == before  # nothing written so far
     wizard.next_button.click()
     qtbot.waitUntil(lambda: wizard.summary is not None, timeout=20000)
     assert (wizard.summary.created, wizard.summary.merged, wizard.summary.invalid) == (2, 1, 1)
-    assert importing.count_clients(ctx.base) == before + 2
+    assert write.count_clients(ctx.base) == before + 2
     shot(wizard, "import_4_summary")
     report = wizard.export_summary(str(tmp_path / "summary.xlsx"))
     assert report.exists()
     # The mapping is remembered for files with the same header.
     again = ImportWizard(ctx, window)
-    key = f"import/v1/mapping/{importing.source_signature(wizard.table)}"
+    key = f"import/v1/mapping/{sources.source_signature(wizard.table)}"
     assert ctx.qsettings.value(key)
     again.close()
     wizard.close()
@@ -301,8 +302,8 @@ def test_templates_dialog_uploads_and_activates_versions(qtbot, window, messages
 
 
 def test_preview_shows_the_pdf_pages_and_prints_them(qtbot, window, tmp_path) -> None:
-    from vostok_desktop.services import printing as prn
-    from vostok_desktop.services import templates as tpl
+    from vostok_desktop.services.documents import printing as prn
+    from vostok_desktop.services.documents import templates as tpl
 
     missing = prn.pdf_preview_missing()
     if missing:
@@ -331,8 +332,8 @@ def test_preview_shows_the_pdf_pages_and_prints_them(qtbot, window, tmp_path) ->
 
 
 def test_preview_without_libreoffice_says_why(qtbot, window, monkeypatch) -> None:
-    from vostok_desktop.services import printing as prn
-    from vostok_desktop.services import templates as tpl
+    from vostok_desktop.services.documents import printing as prn
+    from vostok_desktop.services.documents import templates as tpl
 
     monkeypatch.setattr(prn, "find_soffice", lambda: None)
     ctx = window.context
@@ -346,7 +347,7 @@ def test_preview_without_libreoffice_says_why(qtbot, window, monkeypatch) -> Non
 def test_administrator_edits_company_details_used_by_print_forms(qtbot, window, messages
                                                                  ) -> None:
     from vostok_desktop.gui.documents.company_dialog import CompanyDetailsDialog
-    from vostok_desktop.services import company
+    from vostok_desktop.services.documents import company
 
     ctx = window.context
     action = ctx.actions.action("documents.company_details")

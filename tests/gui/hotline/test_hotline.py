@@ -12,14 +12,14 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy import select, update
 
-from tests.gui.test_informer import contact_numbers, press, ring
+from tests.gui.telephony.test_informer import contact_numbers, press, ring
 from vostok_desktop.domain import Call, Contact
 from vostok_desktop.domain.hotline import HotlineLine, HotlineRequest, RequestStatus
 from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.hotline.card import RequestCard
 from vostok_desktop.gui.hotline.journal import URGENCY_ROLE, Col, RequestsPage
 from vostok_desktop.gui.hotline.monitor import last_seen_key
-from vostok_desktop.services import hotline as hl
+from vostok_desktop.services.hotline import requests as hl
 from vostok_desktop.settings import Settings
 
 
@@ -334,7 +334,7 @@ def test_reports_on_a_worker_and_to_excel(qtbot, window, demo_base, tmp_path) ->
         pass
     assert path.exists()
     # Every export is recorded; without the right nothing is written at all.
-    from vostok_desktop.services import access
+    from vostok_desktop.services.access import rights as access
 
     logged = access.export_log(demo_base)[0]
     assert (logged.kind, logged.row_count) == ("excel", len(tab.table_data.rows))

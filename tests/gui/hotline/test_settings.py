@@ -12,13 +12,13 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
-from tests.gui.test_cards import type_text
+from tests.gui.cards.test_cards import type_text
 from vostok_desktop.domain import Contact
 from vostok_desktop.domain.hotline import HotlineRequest
 from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.hotline.settings import HotlineSettingsDialog
-from vostok_desktop.services import hotline as hl
-from vostok_desktop.services.hotline_calendar import load_calendar
+from vostok_desktop.services.hotline import requests as hl
+from vostok_desktop.services.hotline.calendar import load_calendar
 from vostok_desktop.settings import Settings
 
 TYPE_NAME = "Проверка договора"

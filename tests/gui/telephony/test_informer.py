@@ -13,7 +13,7 @@ from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.telephony import install_telephony
 from vostok_desktop.gui.telephony.informer import MARGIN, SPACING
 from vostok_desktop.plugins import ProviderState
-from vostok_desktop.services.caller_lookup import lookup_caller
+from vostok_desktop.services.telephony.caller_lookup import lookup_caller
 from vostok_desktop.settings import Settings
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from vostok_desktop.domain import Contact
 from vostok_desktop.domain.work import Importance, WorkKind
 from vostok_desktop.gui.work.planner import PlannerWidget
-from vostok_desktop.services import assignments as asg
-from vostok_desktop.services import reminders as rem
-from vostok_desktop.services import work as wk
+from vostok_desktop.services.work import assignments as asg
+from vostok_desktop.services.work import reminders as rem
+from vostok_desktop.services.work import works as wk
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -97,7 +97,7 @@ def test_enter_opens_and_keys_reschedule(qtbot, planner) -> None:
 
 
 def test_planner_in_the_main_window_with_shortcuts(qtbot, demo_base, monkeypatch) -> None:
-    from tests.gui.test_work import as_demo_admin
+    from tests.gui.work.test_work import as_demo_admin
     from vostok_desktop.gui.app import build_main_window
     from vostok_desktop.gui.work import install_work
     from vostok_desktop.settings import Settings

@@ -19,9 +19,9 @@ from vostok_desktop.gui.app import build_main_window
 from vostok_desktop.gui.work import install_work
 from vostok_desktop.gui.work.controller import EndedCall
 from vostok_desktop.gui.work.work_form import WorkForm
-from vostok_desktop.services import assignments as asg
-from vostok_desktop.services import reminders as rem
-from vostok_desktop.services import work as wk
+from vostok_desktop.services.work import assignments as asg
+from vostok_desktop.services.work import reminders as rem
+from vostok_desktop.services.work import works as wk
 from vostok_desktop.settings import Settings
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -56,12 +56,12 @@ def as_demo_admin(monkeypatch, base) -> None:  # noqa: ANN001
     """On a server base the login role is the test cluster's superuser, who has no employee
     card; the work area needs one, so the window runs as the demo administrator."""
     from vostok_desktop.domain import Employee as _Employee
-    from vostok_desktop.services.startup import CurrentEmployee
+    from vostok_desktop.services.common.startup import CurrentEmployee
 
     with base.sessions() as s:
         admin = s.scalars(select(_Employee).where(_Employee.login == "admin")).one()
         me = CurrentEmployee(admin.id, admin.login, admin.full_name, True)
-    monkeypatch.setattr("vostok_desktop.services.startup.current_employee", lambda _b, _s: me)
+    monkeypatch.setattr("vostok_desktop.services.common.startup.current_employee", lambda _b, _s: me)
 
 
 @pytest.fixture

@@ -22,9 +22,12 @@ from vostok_desktop.domain import (
 )
 from vostok_desktop.domain.extra import ATTACHMENT_MAX_BYTES
 from vostok_desktop.domain.validators import ValidationError, inn_check_digits
-from vostok_desktop.services import attachments as att
-from vostok_desktop.services import card_common, client_cards, contact_cards, employee_cards
-from vostok_desktop.services.change_log import client_history, record_changes
+from vostok_desktop.services.cards import clients as client_cards
+from vostok_desktop.services.cards import common as card_common
+from vostok_desktop.services.cards import contacts as contact_cards
+from vostok_desktop.services.cards import employees as employee_cards
+from vostok_desktop.services.common.change_log import client_history, record_changes
+from vostok_desktop.services.documents import attachments as att
 
 VALID_INN = "7707083893"  # Сбербанк, a real checksum
 VALID_KPP = "773601001"

@@ -19,8 +19,9 @@ from vostok_desktop.domain import (
     Responsibility,
 )
 from vostok_desktop.domain.validators import inn_check_digits
-from vostok_desktop.services import attachments, duplicates
-from vostok_desktop.services.change_log import client_history, record_changes
+from vostok_desktop.services.clients import duplicates
+from vostok_desktop.services.common.change_log import client_history, record_changes
+from vostok_desktop.services.documents import attachments
 
 INN_A = inn_check_digits("770000001")
 INN_B = inn_check_digits("770000002")

@@ -19,10 +19,13 @@ from vostok_desktop.domain import (
     Employee,
     EmployeeRole,
 )
-from vostok_desktop.services import access, card_common, client_cards, contact_cards
-from vostok_desktop.services.card_common import CardConflict
-from vostok_desktop.services.change_log import client_history, record_changes, row_history
-from vostok_desktop.services.change_restore import RestoreRefused, restore_change
+from vostok_desktop.services.access import rights as access
+from vostok_desktop.services.cards import clients as client_cards
+from vostok_desktop.services.cards import common as card_common
+from vostok_desktop.services.cards import contacts as contact_cards
+from vostok_desktop.services.cards.common import CardConflict
+from vostok_desktop.services.common.change_log import client_history, record_changes, row_history
+from vostok_desktop.services.common.change_restore import RestoreRefused, restore_change
 
 VALID_INN = "7707083893"
 

@@ -7,7 +7,7 @@ import pytest
 from keyring.backends import fail
 
 from vostok_desktop.db import BaseLocation
-from vostok_desktop.services import credentials
+from vostok_desktop.services.common import credentials
 from vostok_desktop.settings import Settings
 
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from vostok_desktop.db import OpenedBase, open_base
-from vostok_desktop.services.client_cards import load_client, save_client
-from vostok_desktop.services.live_updates import (
+from vostok_desktop.services.cards.clients import load_client, save_client
+from vostok_desktop.services.common.live_updates import (
     CHANNEL,
     ChangeBatch,
     ChangeListener,

@@ -30,14 +30,14 @@ from vostok_desktop.domain.work import (
     WorkActionLine,
     WorkRecord,
 )
-from vostok_desktop.services import assignments as asg
-from vostok_desktop.services import demo_activity as da
-from vostok_desktop.services import hotline as hl
-from vostok_desktop.services import planner as pl
-from vostok_desktop.services import reminders as rem
-from vostok_desktop.services import work as wk
-from vostok_desktop.services.call_log import list_calls
-from vostok_desktop.services.hotline_calendar import local_zone
+from vostok_desktop.services.demo import activity as da
+from vostok_desktop.services.hotline import requests as hl
+from vostok_desktop.services.hotline.calendar import local_zone
+from vostok_desktop.services.telephony.call_log import list_calls
+from vostok_desktop.services.work import assignments as asg
+from vostok_desktop.services.work import planner as pl
+from vostok_desktop.services.work import reminders as rem
+from vostok_desktop.services.work import works as wk
 
 # A Wednesday late morning in the workstation's zone: working hours, not a holiday.
 NOW = datetime(2026, 11, 18, 11, 20, tzinfo=local_zone())

@@ -38,8 +38,8 @@ from vostok_desktop.domain.validators import (
     validate_kpp,
     validate_ogrn_any,
 )
-from vostok_desktop.services import demo_data
-from vostok_desktop.services.demo_data import DemoSummary, generate_demo_data
+from vostok_desktop.services.demo import generator as demo_data
+from vostok_desktop.services.demo.generator import DemoSummary, generate_demo_data
 
 SCALE = 300
 

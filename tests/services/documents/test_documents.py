@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Address, AddressKind, Client, Contact, Email, Employee, Phone
-from vostok_desktop.services import printing, templates
-from vostok_desktop.services.templates import TemplateError
+from vostok_desktop.services.documents import printing, templates
+from vostok_desktop.services.documents.templates import TemplateError
 
 VALID_INN = "7707083893"
 
@@ -244,7 +244,7 @@ def test_a_hung_converter_is_stopped_with_a_clear_error(tmp_path, monkeypatch) -
 def test_company_details_live_in_the_base_and_take_over_company_json(
         empty_base, client_id) -> None:
     from vostok_desktop.domain.validators import ValidationError
-    from vostok_desktop.services import company
+    from vostok_desktop.services.documents import company
 
     legacy = company.legacy_path()
     legacy.write_text('{"name": "ООО «РИЦ Сибирь»", "inn": "5406123450", '

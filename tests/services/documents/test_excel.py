@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from tests.services.test_import import fill_clients, inn
-from vostok_desktop.services import excel
-from vostok_desktop.services.importing import ImportCancelled
+from tests.services.importing.test_import import fill_clients, inn
+from vostok_desktop.services.documents import excel
+from vostok_desktop.services.importing.plan import ImportCancelled
 
 
 def test_export_has_a_bold_frozen_header_filter_widths_and_real_types(empty_base,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import ChangeLog, Client, Contact, Email, Employee
 from vostok_desktop.domain.validators import ValidationError
-from vostok_desktop.services import attachments, mail
+from vostok_desktop.services.documents import attachments, mail
 
 aiosmtpd = pytest.importorskip("aiosmtpd", reason="aiosmtpd is in the test extra")
 from aiosmtpd.controller import Controller  # noqa: E402

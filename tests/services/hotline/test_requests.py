@@ -17,10 +17,10 @@ from vostok_desktop.domain.hotline import (
     RequestStatus,
 )
 from vostok_desktop.domain.org import EmployeeRole
-from vostok_desktop.services import hotline as hl
-from vostok_desktop.services.caller_lookup import CallerMatch
-from vostok_desktop.services.hotline_calendar import WorkingCalendar, load_calendar, set_exceptions
-from vostok_desktop.services.hotline_reports import deadline_report, export_excel, hotline_report
+from vostok_desktop.services.hotline import requests as hl
+from vostok_desktop.services.hotline.calendar import WorkingCalendar, load_calendar, set_exceptions
+from vostok_desktop.services.hotline.reports import deadline_report, export_excel, hotline_report
+from vostok_desktop.services.telephony.caller_lookup import CallerMatch
 
 NSK = ZoneInfo("Asia/Novosibirsk")  # UTC+7, the zone of the office in these tests
 

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.services.test_hotline import draft, world  # noqa: F401 - the fixture
+from tests.services.hotline.test_requests import draft, world  # noqa: F401 - the fixture
 from vostok_desktop.domain.hotline import HotlineRequestType, SearchOrderStage
-from vostok_desktop.services import hotline as hl
-from vostok_desktop.services import hotline_calendar as hc
+from vostok_desktop.services.hotline import calendar as hc
+from vostok_desktop.services.hotline import requests as hl
 
 
 def test_types_are_deactivated_not_deleted(world) -> None:  # noqa: ANN001, F811

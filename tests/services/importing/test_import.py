@@ -24,8 +24,10 @@ from vostok_desktop.domain import (
     Phone,
 )
 from vostok_desktop.domain.validators import inn_check_digits
-from vostok_desktop.services import excel, importing
-from vostok_desktop.services.importing import GroupAction, ImportCancelled, ImportFileError
+from vostok_desktop.services.documents import excel
+from vostok_desktop.services.importing import analysis, sources, write
+from vostok_desktop.services.importing.plan import GroupAction, ImportCancelled, ImportPlan
+from vostok_desktop.services.importing.sources import ImportFileError
 
 HEADERS = ["Наименование", "ИНН", "КПП", "Телефон", "E-mail", "Регион", "Контактное лицо",
            "Должность"]
@@ -64,7 +66,7 @@ def client_rows(base: OpenedBase) -> list[tuple]:
 
 
 def count(base: OpenedBase) -> int:
-    return importing.count_clients(base)
+    return write.count_clients(base)
 
 
 def write_xlsx(path: Path, headers: list[str], rows: list[list]) -> Path:
@@ -77,9 +79,9 @@ def write_xlsx(path: Path, headers: list[str], rows: list[list]) -> Path:
     return path
 
 
-def plan_for(base: OpenedBase, path: Path, encoding: str = "auto") -> importing.ImportPlan:
-    table = importing.read_source(path, encoding)
-    return importing.analyse(base, table, importing.guess_mapping(table.headers))
+def plan_for(base: OpenedBase, path: Path, encoding: str = "auto") -> ImportPlan:
+    table = sources.read_source(path, encoding)
+    return analysis.analyse(base, table, sources.guess_mapping(table.headers))
 
 
 # -- round trip --------------------------------------------------------------------------------
@@ -93,8 +95,8 @@ def test_round_trip_of_1000_clients(empty_base, tmp_path) -> None:
     assert not plan.invalid and not plan.singles
     assert len(plan.groups) == 1000
     assert all(g.action is GroupAction.MERGE and len(g.existing) == 1 for g in plan.groups)
-    assert all(importing.merge_diff(empty_base, plan, g) == [] for g in plan.groups[:20])
-    summary = importing.apply_import(empty_base, plan, None, batch_size=300)
+    assert all(analysis.merge_diff(empty_base, plan, g) == [] for g in plan.groups[:20])
+    summary = write.apply_import(empty_base, plan, None, batch_size=300)
     assert (summary.created, summary.merged, summary.invalid) == (0, 1000, 0)
     assert client_rows(empty_base) == before
     # Into an empty base: the same clients come back, field for field.
@@ -103,14 +105,14 @@ def test_round_trip_of_1000_clients(empty_base, tmp_path) -> None:
             s.delete(client)
     plan = plan_for(empty_base, out)
     assert not plan.groups and len(plan.singles) == 1000
-    summary = importing.apply_import(empty_base, plan, None, batch_size=300)
+    summary = write.apply_import(empty_base, plan, None, batch_size=300)
     assert summary.created == 1000 and not summary.error and not summary.cancelled
     assert client_rows(empty_base) == before
     with empty_base.sessions() as s:
         logged = s.scalar(select(func.count()).select_from(ChangeLog).where(
             ChangeLog.field == "import"))
     assert logged == 1000  # created; the merges brought nothing new and wrote nothing
-    report = importing.export_summary(summary, tmp_path / "summary.xlsx")
+    report = write.export_summary(summary, tmp_path / "summary.xlsx")
     assert load_workbook(report).active.max_row == 1001
 
 
@@ -142,12 +144,12 @@ def test_duplicates_within_the_file_and_against_the_base(empty_base, tmp_path) -
     assert by_first["Компания 0002"].action is GroupAction.SKIP  # name only: the user decides
     assert by_first["Новая фирма"].reasons == {"телефон"}
     assert plan.singles == [7]
-    diff = {c.field: c for c in importing.merge_diff(empty_base, plan, inn_group)}
+    diff = {c.field: c for c in analysis.merge_diff(empty_base, plan, inn_group)}
     assert diff["short_name"].kind == "изменить" and diff["region"].new == "Омск"
     # Decide: skip the phone match, create the name match, then write.
     by_first["Новая фирма"].action = GroupAction.SKIP
     by_first["Компания 0002"].action = GroupAction.CREATE
-    summary = importing.apply_import(empty_base, plan, None)
+    summary = write.apply_import(empty_base, plan, None)
     assert (summary.created, summary.merged, summary.skipped) == (4, 1, 1)
     with empty_base.sessions() as s:
         romashka = s.scalars(select(Client).where(Client.inn == inn(500))).one()
@@ -169,7 +171,7 @@ def test_cancel_and_error_leave_no_partial_batch(empty_base, tmp_path) -> None:
         if done >= 300:  # in the middle of the second batch of 200
             raise ImportCancelled
 
-    summary = importing.apply_import(empty_base, plan, None, cancel_at_300, batch_size=200)
+    summary = write.apply_import(empty_base, plan, None, cancel_at_300, batch_size=200)
     assert summary.cancelled and summary.created == 200
     assert count(empty_base) == 200
     assert sum(1 for line in summary.lines if line[1] == "не записан") == 300
@@ -178,7 +180,7 @@ def test_cancel_and_error_leave_no_partial_batch(empty_base, tmp_path) -> None:
     target = next(g for g in fill.groups if g.target_id).target_id
     with empty_base.sessions() as s, s.begin():
         s.delete(s.get(Client, target))
-    summary = importing.apply_import(empty_base, fill, None, batch_size=1000)
+    summary = write.apply_import(empty_base, fill, None, batch_size=1000)
     assert summary.error and "удалён" in summary.error
     assert summary.written == 0 and count(empty_base) == 199
 
@@ -202,7 +204,7 @@ def test_row_errors_are_reported_per_line_and_not_written(empty_base, tmp_path) 
     assert "Телефон" in errors[5][0]
     assert errors[6] == ["ИНН: в ячейке дата, ожидается число"]
     assert "E-mail" in errors[7][0]
-    summary = importing.apply_import(empty_base, plan, None)
+    summary = write.apply_import(empty_base, plan, None)
     assert (summary.created, summary.invalid) == (2, 5)
     with empty_base.sessions() as s:
         assert set(s.scalars(select(Client.inn))) == {inn(7), inn(9)}
@@ -212,40 +214,40 @@ def test_broken_files_give_clear_errors(empty_base, tmp_path) -> None:
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
     with pytest.raises(ImportFileError, match="пуст"):
-        importing.read_source(empty)
+        sources.read_source(empty)
     good = write_xlsx(tmp_path / "good.xlsx", HEADERS, [["Фирма", inn(1)] + [""] * 6])
     truncated = tmp_path / "truncated.xlsx"
     truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with pytest.raises(ImportFileError, match="повреждён или обрезан"):
-        importing.read_source(truncated)
+        sources.read_source(truncated)
     fake = tmp_path / "fake.xlsx"
     fake.write_text("Наименование;ИНН\nФирма;1\n", encoding="utf-8")
     with pytest.raises(ImportFileError, match="не книга Excel"):
-        importing.read_source(fake)
+        sources.read_source(fake)
     only_header = write_xlsx(tmp_path / "header.xlsx", HEADERS, [])
     with pytest.raises(ImportFileError, match="только заголовок"):
-        importing.read_source(only_header)
+        sources.read_source(only_header)
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 64)
     with pytest.raises(ImportFileError, match=r"\.xls"):
-        importing.read_source(old)
+        sources.read_source(old)
     # CSV in Windows-1251 read as UTF-8, and UTF-8 read as Windows-1251.
     text = "Наименование;ИНН\nООО Ромашка;" + inn(3) + "\n"
     cp = tmp_path / "cp1251.csv"
     cp.write_bytes(text.encode("cp1251"))
     with pytest.raises(ImportFileError, match="не в кодировке UTF-8.*строке 1"):
-        importing.read_source(cp, "utf-8")
+        sources.read_source(cp, "utf-8")
     utf = tmp_path / "utf8.csv"
     utf.write_bytes(text.encode("utf-8"))
     with pytest.raises(ImportFileError, match="не в кодировке Windows-1251"):
-        importing.read_source(utf, "cp1251")
+        sources.read_source(utf, "cp1251")
     # Auto-detection reads both correctly.
-    assert importing.read_source(cp).rows[0][0] == "ООО Ромашка"
-    assert importing.read_source(utf).rows[0][0] == "ООО Ромашка"
+    assert sources.read_source(cp).rows[0][0] == "ООО Ромашка"
+    assert sources.read_source(utf).rows[0][0] == "ООО Ромашка"
     binary = tmp_path / "bin.csv"
     binary.write_bytes("Имя\n".encode("utf-16-le") + b"\x00\x00\x00")
     with pytest.raises(ImportFileError):
-        importing.read_source(binary, "utf-8")
+        sources.read_source(binary, "utf-8")
     assert count(empty_base) == 0
 
 
@@ -256,13 +258,13 @@ def test_csv_mapping_is_guessed_and_signature_is_stable(empty_base, tmp_path) ->
     writer.writerow(["ООО Береза", inn(11), "8-383-200-00-11", "из выставки"])
     path = tmp_path / "src.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8-sig")
-    table = importing.read_source(path)
-    mapping = importing.guess_mapping(table.headers)
+    table = sources.read_source(path)
+    mapping = sources.guess_mapping(table.headers)
     assert mapping == {"short_name": 0, "inn": 1, "phone": 2, "notes": 3}
-    assert importing.source_signature(table) == importing.source_signature(
-        importing.SourceTable("other.csv", list(table.headers), []))
-    plan = importing.analyse(empty_base, table, mapping)
-    summary = importing.apply_import(empty_base, plan, None)
+    assert sources.source_signature(table) == sources.source_signature(
+        sources.SourceTable("other.csv", list(table.headers), []))
+    plan = analysis.analyse(empty_base, table, mapping)
+    summary = write.apply_import(empty_base, plan, None)
     assert summary.created == 1
     with empty_base.sessions() as s:
         client = s.scalars(select(Client)).one()
@@ -271,7 +273,7 @@ def test_csv_mapping_is_guessed_and_signature_is_stable(empty_base, tmp_path) ->
 
 
 def test_name_keys_ignore_legal_form_quotes_and_case() -> None:
-    from vostok_desktop.services.duplicates import _normalize_name_slow, normalize_name
+    from vostok_desktop.services.clients.duplicates import _normalize_name_slow, normalize_name
 
     names = ['ООО "Ромашка-Плюс"', "Ромашка плюс, ООО", "Общество с ограниченной "
              "ответственностью «Ёлка»", "ИП Иванов И. И.", "Индивидуальный предприниматель "
@@ -307,7 +309,7 @@ def test_a_head_of_department_imports_on_a_server_base(empty_base, tmp_path) -> 
 
     from vostok_desktop.db import BaseLocation, open_base
     from vostok_desktop.domain import EmployeeRole
-    from vostok_desktop.services import access
+    from vostok_desktop.services.access import rights as access
 
     login = f"head_{uuid.uuid4().hex[:6]}"
     password = "Импорт-пароль-1"
@@ -323,7 +325,7 @@ def test_a_head_of_department_imports_on_a_server_base(empty_base, tmp_path) -> 
             ["ООО «Тайга»", inn(501), "", raw, "taiga@example.ru", "Томская область",
              "Кедров Кирилл", "Директор"],
             ["ООО «Тундра»", inn(502), "", "", "", "", "", ""]])
-        summary = importing.apply_import(as_head, plan_for(as_head, path), head_id)
+        summary = write.apply_import(as_head, plan_for(as_head, path), head_id)
         assert summary.error is None and summary.created == 2
         with as_head.sessions() as s:
             taiga = s.scalars(select(Client).where(Client.inn == inn(501))).one()
@@ -346,10 +348,10 @@ def test_name_keys_show_a_manager_only_the_clients_they_see(empty_base) -> None:
     from vostok_desktop.db import BaseLocation, open_base
     from vostok_desktop.domain import Department, EmployeeRole
     from vostok_desktop.domain.documents import ClientNameKey
-    from vostok_desktop.services import access
+    from vostok_desktop.services.access import rights as access
 
     fill_clients(empty_base, 3)
-    assert importing.refresh_name_keys(empty_base)
+    assert analysis.refresh_name_keys(empty_base)
     with empty_base.sessions() as s, s.begin():
         department = Department(name=f"Отдел {uuid.uuid4().hex[:6]}")
         s.add(department)

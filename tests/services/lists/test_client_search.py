@@ -20,8 +20,8 @@ from vostok_desktop.domain import (
     Phone,
     Responsibility,
 )
-from vostok_desktop.services import client_search as cs
-from vostok_desktop.services.list_filters import (
+from vostok_desktop.services.lists import client_search as cs
+from vostok_desktop.services.lists.filters import (
     CancelledRead,
     Canceller,
     ColourRule,

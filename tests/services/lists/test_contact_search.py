@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select, update
 
 from vostok_desktop.domain import ChangeLog, Contact, Email, Employee, Phone
-from vostok_desktop.services import contact_search as ct
+from vostok_desktop.services.lists import contact_search as ct
 
 
 def _all_ids(search: ct.ContactSearch, query: ct.ContactQuery, page: int = 53) -> list[int]:

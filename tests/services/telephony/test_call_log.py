@@ -16,8 +16,8 @@ from vostok_desktop.domain import (
     Employee,
     Phone,
 )
-from vostok_desktop.services.call_log import CallLogRecorder, list_calls
-from vostok_desktop.services.caller_lookup import lookup_caller
+from vostok_desktop.services.telephony.call_log import CallLogRecorder, list_calls
+from vostok_desktop.services.telephony.caller_lookup import lookup_caller
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from vostok_desktop.domain import (
     Phone,
     Responsibility,
 )
-from vostok_desktop.services.caller_lookup import (
+from vostok_desktop.services.telephony.caller_lookup import (
     caller_digits,
     lookup_caller,
     random_contact_number,
@@ -135,7 +135,7 @@ def test_every_demo_phone_finds_its_owner(demo_base) -> None:
 
 
 def test_caller_lookup_on_a_long_lived_connection(empty_base) -> None:
-    from vostok_desktop.services.caller_lookup import CallerLookup
+    from vostok_desktop.services.telephony.caller_lookup import CallerLookup
 
     ids = _fill(empty_base)
     lookup = CallerLookup(empty_base.engine)

@@ -23,10 +23,10 @@ from vostok_desktop.domain.work import (
     ReminderState,
     WorkKind,
 )
-from vostok_desktop.services import assignments as asg
-from vostok_desktop.services import planner as pl
-from vostok_desktop.services import reminders as rem
-from vostok_desktop.services import work as wk
+from vostok_desktop.services.work import assignments as asg
+from vostok_desktop.services.work import planner as pl
+from vostok_desktop.services.work import reminders as rem
+from vostok_desktop.services.work import works as wk
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from vostok_desktop.db import BaseKind
 from vostok_desktop.domain.access import Right
-from vostok_desktop.services import access
+from vostok_desktop.services.access import rights as access
 
 if TYPE_CHECKING:
     from vostok_desktop.gui.admin.accounts import PasswordDialog

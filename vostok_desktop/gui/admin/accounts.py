@@ -28,7 +28,8 @@ from vostok_desktop.gui.cards.widgets import (
     set_text_colour,
 )
 from vostok_desktop.gui.uiloader import child
-from vostok_desktop.services import access, credentials
+from vostok_desktop.services.access import rights as access
+from vostok_desktop.services.common import credentials
 
 UI_ACCOUNT = "employee_account.ui"
 ACCOUNT_WIDGETS: dict[str, type[QWidget]] = {

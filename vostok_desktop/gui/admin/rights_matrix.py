@@ -40,7 +40,7 @@ from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain.access import VISIBILITY_TITLES, Right, Visibility
 from vostok_desktop.domain.org import EmployeeRole
 from vostok_desktop.gui.admin.accounts import show_message
-from vostok_desktop.services import access
+from vostok_desktop.services.access import rights as access
 
 VISIBILITY_COLUMN = 0
 VISIBILITY_HEADER = "Видимость клиентов"

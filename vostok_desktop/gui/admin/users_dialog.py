@@ -32,7 +32,7 @@ from vostok_desktop.gui.cards.widgets import (
     read_only_table,
     set_text_colour,
 )
-from vostok_desktop.services import access
+from vostok_desktop.services.access import rights as access
 
 UI_FILE = "users_rights.ui"
 UI_WIDGETS: dict[str, type[QWidget]] = {

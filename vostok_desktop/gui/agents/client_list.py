@@ -22,9 +22,9 @@ from vostok_desktop.gui.agents.list_agent import (
 )
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.models.keyset_model import BoundSource, ColumnSpec, star_column
-from vostok_desktop.services import client_search as cs
-from vostok_desktop.services.list_filters import ColourRule, default_client_colour_rules
-from vostok_desktop.services.live_updates import ChangeBatch
+from vostok_desktop.services.common.live_updates import ChangeBatch
+from vostok_desktop.services.lists import client_search as cs
+from vostok_desktop.services.lists.filters import ColourRule, default_client_colour_rules
 
 
 def _date(value: Any) -> str:

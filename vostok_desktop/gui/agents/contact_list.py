@@ -17,9 +17,9 @@ from vostok_desktop.gui.agents.list_agent import (
 )
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.models.keyset_model import ColumnSpec, Row, star_column
-from vostok_desktop.services import contact_search as ct
-from vostok_desktop.services.list_filters import ColourRule, default_contact_colour_rules
-from vostok_desktop.services.live_updates import ChangeBatch
+from vostok_desktop.services.common.live_updates import ChangeBatch
+from vostok_desktop.services.lists import contact_search as ct
+from vostok_desktop.services.lists.filters import ColourRule, default_contact_colour_rules
 
 
 def _birthday(row: Row) -> str:

@@ -39,7 +39,8 @@ from vostok_desktop.gui.models.keyset_model import (
     KeysetTableModel,
     Row,
 )
-from vostok_desktop.services.list_filters import (
+from vostok_desktop.services.common.live_updates import ChangeBatch
+from vostok_desktop.services.lists.filters import (
     ColourRule,
     FieldSpec,
     FilterGroup,
@@ -48,7 +49,6 @@ from vostok_desktop.services.list_filters import (
     load_colour_rules,
     load_saved_filters,
 )
-from vostok_desktop.services.live_updates import ChangeBatch
 
 LAYOUT_VERSION = 1
 DEBOUNCE_MS = 250

@@ -50,10 +50,7 @@ from vostok_desktop.gui.cards.widgets import (
     set_text_colour,
 )
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services import attachments as att
-from vostok_desktop.services.card_common import AddressData, CardNotFound, Lookups
-from vostok_desktop.services.change_log import client_history
-from vostok_desktop.services.client_cards import (
+from vostok_desktop.services.cards.clients import (
     CLIENT_FIELD_TITLES,
     ClientData,
     ContactRow,
@@ -62,6 +59,9 @@ from vostok_desktop.services.client_cards import (
     save_client,
     validate_client,
 )
+from vostok_desktop.services.cards.common import AddressData, CardNotFound, Lookups
+from vostok_desktop.services.common.change_log import client_history
+from vostok_desktop.services.documents import attachments as att
 
 # Widgets the client card code takes from ui/client_card.ui (checked by tests/gui/test_ui_forms).
 UI_WIDGETS: dict[str, type[QWidget]] = {

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from vostok_desktop.gui.cards.widgets import read_only_table
-from vostok_desktop.services.card_common import CardConflict
+from vostok_desktop.services.cards.common import CardConflict
 
 
 class ConflictBox(QMessageBox):

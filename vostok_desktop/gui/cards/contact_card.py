@@ -22,9 +22,8 @@ from vostok_desktop.gui.cards.editing import EditableCard
 from vostok_desktop.gui.cards.history import HistoryPage
 from vostok_desktop.gui.cards.widgets import fmt_dt, mark
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services.card_common import CardNotFound, Lookups, parse_date
-from vostok_desktop.services.change_log import row_history
-from vostok_desktop.services.contact_cards import (
+from vostok_desktop.services.cards.common import CardNotFound, Lookups, parse_date
+from vostok_desktop.services.cards.contacts import (
     CONTACT_FIELD_TITLES,
     ContactData,
     load_contact,
@@ -32,6 +31,7 @@ from vostok_desktop.services.contact_cards import (
     save_contact,
     validate_contact,
 )
+from vostok_desktop.services.common.change_log import row_history
 
 UI_WIDGETS: dict[str, type[QWidget]] = {
     "pages": QTabWidget, "header_label": QLabel, "info_label": QLabel,

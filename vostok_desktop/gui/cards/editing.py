@@ -45,7 +45,7 @@ from vostok_desktop.gui.cards.widgets import (
     style_header,
 )
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services.card_common import (
+from vostok_desktop.services.cards.common import (
     CardConflict,
     CardNotFound,
     CustomFieldInfo,

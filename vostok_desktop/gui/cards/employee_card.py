@@ -34,8 +34,8 @@ from vostok_desktop.gui.cards.widgets import (
     style_header,
 )
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services.card_common import CardNotFound, Lookups
-from vostok_desktop.services.employee_cards import EmployeeData, load_employee, save_employee
+from vostok_desktop.services.cards.common import CardNotFound, Lookups
+from vostok_desktop.services.cards.employees import EmployeeData, load_employee, save_employee
 
 UI_WIDGETS: dict[str, type[QWidget]] = {
     "header_label": QLabel, "full_name_edit": QLineEdit, "login_edit": QLineEdit,
@@ -202,7 +202,7 @@ class EmployeeCard(CardWidget):
             return
         from vostok_desktop.domain.work import ASSIGNMENT_STATE_TITLES
         from vostok_desktop.gui.cards.widgets import fmt_dt
-        from vostok_desktop.services.assignments import employee_load, open_assignments_of
+        from vostok_desktop.services.work.assignments import employee_load, open_assignments_of
 
         self._assignments_loaded = True
         try:

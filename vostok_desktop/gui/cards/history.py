@@ -43,14 +43,14 @@ from vostok_desktop.gui.cards.widgets import (
     read_only_table,
     set_text_colour,
 )
-from vostok_desktop.services.card_common import (
+from vostok_desktop.services.cards.clients import CLIENT_FIELD_TITLES
+from vostok_desktop.services.cards.common import (
     SUBROW_TITLES,
     CardConflict,
     CardNotFound,
     Lookups,
 )
-from vostok_desktop.services.client_cards import CLIENT_FIELD_TITLES
-from vostok_desktop.services.contact_cards import CONTACT_FIELD_TITLES
+from vostok_desktop.services.cards.contacts import CONTACT_FIELD_TITLES
 
 RESTORE_ACTION = "card.restore_value"
 RESTORE_TEXT = "Вернуть прежнее значение"
@@ -432,8 +432,8 @@ class HistoryPage(QWidget):
     # -- restore --------------------------------------------------------------------------
     def restore_selected(self) -> bool:
         """Give the selected field its old value back; True when it was written."""
-        from vostok_desktop.services.access import AccessDenied
-        from vostok_desktop.services.change_restore import RestoreRefused, restore_change
+        from vostok_desktop.services.access.rights import AccessDenied
+        from vostok_desktop.services.common.change_restore import RestoreRefused, restore_change
 
         card = self.card
         change = self.current_change()

@@ -19,8 +19,8 @@ from vostok_desktop.domain.validators import ValidationError
 from vostok_desktop.gui.cards.base import CardWidget
 from vostok_desktop.gui.cards.conflict import CompareDialog
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services.card_common import CardConflict, CardNotFound
-from vostok_desktop.services.live_updates import ChangeBatch, StoredVersion, stored_versions
+from vostok_desktop.services.cards.common import CardConflict, CardNotFound
+from vostok_desktop.services.common.live_updates import ChangeBatch, StoredVersion, stored_versions
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from vostok_desktop.gui.cards.base import CardWidget
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services.card_common import Lookups, load_lookups
+from vostok_desktop.services.cards.common import Lookups, load_lookups
 
 LOOKUPS_TTL_SECONDS = 300.0
 

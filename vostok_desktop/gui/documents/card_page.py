@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services import templates as tpl
+from vostok_desktop.services.documents import templates as tpl
 
 
 class DocumentsPage(QWidget):

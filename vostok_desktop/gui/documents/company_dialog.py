@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from vostok_desktop.domain.validators import ValidationError
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.documents.widgets import russian_buttons
-from vostok_desktop.services import company
+from vostok_desktop.services.documents import company
 
 _MULTILINE = {"address", "bank"}
 

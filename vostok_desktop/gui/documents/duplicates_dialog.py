@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.documents.widgets import russian_buttons as _russian
 from vostok_desktop.gui.operations import BackgroundOperation, OperationState
-from vostok_desktop.services import duplicates as dup
+from vostok_desktop.services.clients import duplicates as dup
 
 
 class DuplicatesDialog(QDialog):

@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.operations import BackgroundOperation, OperationState
-from vostok_desktop.services import importing as imp
+from vostok_desktop.services.importing import analysis, sources, write
+from vostok_desktop.services.importing.plan import (
+    GROUP_ACTION_TITLES,
+    GroupAction,
+    ImportCancelled,
+    ImportGroup,
+    ImportPlan,
+)
 
 PREVIEW_ROWS = 2000
 BACKGROUND_READ_BYTES = 1_000_000
@@ -64,9 +71,9 @@ class ImportWizard(QDialog):
         self.setWindowTitle("Загрузка клиентов из Excel/CSV")
         self.setObjectName("import_wizard")
         self.context = context
-        self.table: imp.SourceTable | None = None
-        self.plan: imp.ImportPlan | None = None
-        self.summary: imp.ImportSummary | None = None
+        self.table: sources.SourceTable | None = None
+        self.plan: ImportPlan | None = None
+        self.summary: write.ImportSummary | None = None
         self.operation: BackgroundOperation | None = None
         self.step_label = QLabel(self)
         self.step_label.setObjectName("step_label")
@@ -114,7 +121,7 @@ class ImportWizard(QDialog):
         browse.clicked.connect(self.choose_file)
         self.encoding_combo = QComboBox(page)
         self.encoding_combo.setObjectName("encoding_combo")
-        for key, title in imp.ENCODINGS.items():
+        for key, title in sources.ENCODINGS.items():
             self.encoding_combo.addItem(title, key)
         reread = QPushButton("Прочитать", page)
         reread.setObjectName("read_button")
@@ -127,9 +134,9 @@ class ImportWizard(QDialog):
         row.addWidget(reread)
         self.mapping_table = _table("mapping_table", ["Поле клиента", "Столбец файла",
                                                       "Пример из первой строки"], page)
-        self.mapping_table.setRowCount(len(imp.IMPORT_FIELDS))
+        self.mapping_table.setRowCount(len(sources.IMPORT_FIELDS))
         self.mapping_combos: dict[str, QComboBox] = {}
-        for r, field in enumerate(imp.IMPORT_FIELDS):
+        for r, field in enumerate(sources.IMPORT_FIELDS):
             self.mapping_table.setItem(r, 0, _item(field.title, field.key))
             combo = QComboBox(self.mapping_table)
             combo.currentIndexChanged.connect(lambda _i, r=r: self._sample(r))
@@ -235,7 +242,7 @@ class ImportWizard(QDialog):
 
     def _settings_key(self) -> str:
         assert self.table is not None
-        return f"import/v1/mapping/{imp.source_signature(self.table)}"
+        return f"import/v1/mapping/{sources.source_signature(self.table)}"
 
     def load_file(self, path: str) -> bool:
         """Read the file (a big one on a worker thread) and fill the mapping."""
@@ -247,26 +254,26 @@ class ImportWizard(QDialog):
         except OSError:
             big = False
         if big:
-            self._run(lambda _state: imp.read_source(Path(path), encoding), self._loaded)
+            self._run(lambda _state: sources.read_source(Path(path), encoding), self._loaded)
             self.message.setText("Чтение файла…")
             return True
         try:
-            table = imp.read_source(Path(path), encoding)
-        except imp.ImportFileError as exc:
+            table = sources.read_source(Path(path), encoding)
+        except sources.ImportFileError as exc:
             self.message.setText(str(exc))
             return False
         self._loaded(table)
         return True
 
-    def _loaded(self, table: imp.SourceTable) -> None:
+    def _loaded(self, table: sources.SourceTable) -> None:
         self.table = table
         headers = self.table.headers
         stored = self.context.qsettings.value(self._settings_key())
-        mapping = imp.guess_mapping(headers)
+        mapping = sources.guess_mapping(headers)
         if isinstance(stored, str):
             try:
                 mapping = {k: int(v) for k, v in json.loads(stored).items()
-                           if k in imp.FIELDS_BY_KEY and int(v) < len(headers)}
+                           if k in sources.FIELDS_BY_KEY and int(v) < len(headers)}
             except (ValueError, TypeError):
                 pass
         for key, combo in self.mapping_combos.items():
@@ -277,13 +284,13 @@ class ImportWizard(QDialog):
                 combo.addItem(header or f"Столбец {i + 1}", i)
             combo.setCurrentIndex(combo.findData(mapping[key]) if key in mapping else 0)
             combo.blockSignals(False)
-        for r in range(len(imp.IMPORT_FIELDS)):
+        for r in range(len(sources.IMPORT_FIELDS)):
             self._sample(r)
         self.message.setText(f"Прочитано строк: {len(self.table.rows)}; столбцов: "
                              f"{len(headers)}.")
 
     def _sample(self, row: int) -> None:
-        key = imp.IMPORT_FIELDS[row].key
+        key = sources.IMPORT_FIELDS[row].key
         col = self.mapping_combos[key].currentData()
         value = ""
         if self.table is not None and col is not None and self.table.rows:
@@ -291,7 +298,7 @@ class ImportWizard(QDialog):
             value = first[col] if col < len(first) else ""
         self.mapping_table.setItem(row, 2, _item(value))
 
-    def mapping(self) -> imp.Mapping:
+    def mapping(self) -> sources.Mapping:
         return {k: c.currentData() for k, c in self.mapping_combos.items()
                 if c.currentData() is not None}
 
@@ -342,10 +349,10 @@ class ImportWizard(QDialog):
         assert self.table is not None
         self.context.qsettings.setValue(self._settings_key(), json.dumps(mapping))
         table, base = self.table, self.context.base
-        return self._run(lambda state: imp.analyse(base, table, mapping, state.progress),
+        return self._run(lambda state: analysis.analyse(base, table, mapping, state.progress),
                          self._analysed)
 
-    def _analysed(self, plan: imp.ImportPlan) -> None:
+    def _analysed(self, plan: ImportPlan) -> None:
         self.plan = plan
         group_of = plan.group_of_row()
         shown = plan.rows[:PREVIEW_ROWS]
@@ -389,16 +396,16 @@ class ImportWizard(QDialog):
                 self.groups_table.setItem(r, c, _item(value, group.id if c == 0 else None))
             combo = QComboBox(self.groups_table)
             combo.setMinimumContentsLength(22)
-            for action, title in imp.GROUP_ACTION_TITLES.items():
-                if action is imp.GroupAction.MERGE and group.existing:
+            for action, title in GROUP_ACTION_TITLES.items():
+                if action is GroupAction.MERGE and group.existing:
                     for brief in group.existing:
                         combo.addItem(f"Объединить с №{brief.id}", f"merge:{brief.id}")
-                elif action is imp.GroupAction.MERGE:
+                elif action is GroupAction.MERGE:
                     combo.addItem("Объединить в одного нового", "merge:")
                 else:
                     combo.addItem(title, str(action))
             current = f"merge:{group.target_id or ''}" \
-                if group.action is imp.GroupAction.MERGE else str(group.action)
+                if group.action is GroupAction.MERGE else str(group.action)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.currentIndexChanged.connect(lambda _i, g=group, cb=combo: self._choose(g, cb))
             self.groups_table.setCellWidget(r, 4, combo)
@@ -407,10 +414,10 @@ class ImportWizard(QDialog):
         if groups:
             self.groups_table.selectRow(0)
 
-    def _choose(self, group: imp.ImportGroup, combo: QComboBox) -> None:
+    def _choose(self, group: ImportGroup, combo: QComboBox) -> None:
         key, _, target = str(combo.currentData()).partition(":")
-        group.action = imp.GroupAction(key)
-        if group.action is imp.GroupAction.MERGE:
+        group.action = GroupAction(key)
+        if group.action is GroupAction.MERGE:
             group.target_id = int(target) if target else None
         self.show_diff()
 
@@ -421,15 +428,15 @@ class ImportWizard(QDialog):
         if not 0 <= row < len(self.plan.groups):
             return
         group = self.plan.groups[row]
-        changes = imp.merge_diff(self.context.base, self.plan, group) \
-            if group.action is imp.GroupAction.MERGE else []
+        changes = analysis.merge_diff(self.context.base, self.plan, group) \
+            if group.action is GroupAction.MERGE else []
         self.diff_table.setRowCount(len(changes))
         for r, change in enumerate(changes):
             for c, value in enumerate([change.title, change.old, change.new, change.kind]):
                 self.diff_table.setItem(r, c, _item(value))
         self.diff_table.resizeColumnsToContents()
-        if group.action is not imp.GroupAction.MERGE:
-            text = f"Группа {group.id}: {imp.GROUP_ACTION_TITLES[group.action].lower()}."
+        if group.action is not GroupAction.MERGE:
+            text = f"Группа {group.id}: {GROUP_ACTION_TITLES[group.action].lower()}."
         elif group.target_id is None:
             text = f"Группа {group.id}: строки станут одним новым клиентом."
         else:
@@ -445,17 +452,17 @@ class ImportWizard(QDialog):
         self._show_step(3)
         self.summary_label.setText("Запись…")
 
-        def work(state: OperationState) -> imp.ImportSummary:
+        def work(state: OperationState) -> write.ImportSummary:
             def progress(stage: str, done: int, total: int) -> None:
                 if state.is_cancelled():
-                    raise imp.ImportCancelled
+                    raise ImportCancelled
                 state.progress(stage, done, total)
 
-            return imp.apply_import(base, plan, employee, progress)
+            return write.apply_import(base, plan, employee, progress)
 
         return self._run(work, self._written)
 
-    def _written(self, summary: imp.ImportSummary) -> None:
+    def _written(self, summary: write.ImportSummary) -> None:
         self.summary = summary
         self.summary_label.setText(summary.text().replace(": ", ":\n", 1))
         self.export_button.setEnabled(True)
@@ -464,7 +471,7 @@ class ImportWizard(QDialog):
         for r, (line, outcome, client_id, note) in enumerate(shown):
             for c, value in enumerate([line, outcome, client_id, note]):
                 item = _item(value)
-                if outcome is imp.RowOutcome.INVALID:
+                if outcome is write.RowOutcome.INVALID:
                     item.setBackground(ERROR_BRUSH)
                 self.outcome_table.setItem(r, c, item)
         self.outcome_table.resizeColumnsToContents()
@@ -483,4 +490,4 @@ class ImportWizard(QDialog):
                                                   "Книга Excel (*.xlsx)")
         if not path:
             return None
-        return imp.export_summary(self.summary, Path(path))
+        return write.export_summary(self.summary, Path(path))

@@ -25,10 +25,10 @@ from vostok_desktop.domain.validators import ValidationError
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.documents.widgets import russian_buttons as _russian
 from vostok_desktop.gui.operations import BackgroundOperation, OperationState
-from vostok_desktop.services import attachments as att
-from vostok_desktop.services import mail
-from vostok_desktop.services import printing as prn
-from vostok_desktop.services import templates as tpl
+from vostok_desktop.services.documents import attachments as att
+from vostok_desktop.services.documents import mail
+from vostok_desktop.services.documents import printing as prn
+from vostok_desktop.services.documents import templates as tpl
 
 
 def _checked_list(name: str, parent: QWidget) -> QListWidget:

@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.documents.widgets import russian_buttons as _russian
 from vostok_desktop.gui.operations import BackgroundOperation, OperationState
-from vostok_desktop.services import printing as prn
-from vostok_desktop.services import templates as tpl
+from vostok_desktop.services.documents import printing as prn
+from vostok_desktop.services.documents import templates as tpl
 
 PDF_TIMEOUT_S = 90.0  # LibreOffice's first start on a slow PC takes ~10 s
 
@@ -298,7 +298,7 @@ class DocumentPreview(QWidget):
 
     def send_by_mail(self) -> None:
         from vostok_desktop.gui.documents.mail_dialog import MailDialog
-        from vostok_desktop.services.mail import OutgoingFile
+        from vostok_desktop.services.documents.mail import OutgoingFile
 
         MailDialog(self.context, self.rendered.client_id,
                    [OutgoingFile(self.rendered.file_name, self.rendered.data)], self).exec()

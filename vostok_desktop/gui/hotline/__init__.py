@@ -17,14 +17,14 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QWidget
 
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services import hotline as hl
+from vostok_desktop.services.hotline import requests as hl
 
 if TYPE_CHECKING:
     from vostok_desktop.gui.hotline.form import RequestForm
     from vostok_desktop.gui.hotline.journal import RequestsJournal
     from vostok_desktop.gui.hotline.monitor import DeadlineMonitor
     from vostok_desktop.gui.telephony.controller import TelephonyController
-    from vostok_desktop.services.caller_lookup import CallerMatch
+    from vostok_desktop.services.telephony.caller_lookup import CallerMatch
 
 MENU_TITLE = "Горячая линия"
 CATEGORY = MENU_TITLE

@@ -33,7 +33,7 @@ from vostok_desktop.domain.hotline import (
 from vostok_desktop.gui.cards.base import CardWidget
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.hotline.journal import local_text
-from vostok_desktop.services import hotline as hl
+from vostok_desktop.services.hotline import requests as hl
 
 STATUS_BUTTONS: list[tuple[RequestStatus, str]] = [
     (RequestStatus.IN_WORK, "В &работу"),

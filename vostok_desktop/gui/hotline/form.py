@@ -36,8 +36,8 @@ from vostok_desktop.domain.hotline import (
 )
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.uiloader import child, load_ui
-from vostok_desktop.services import hotline as hl
-from vostok_desktop.services.hotline_calendar import WorkingCalendar, load_calendar
+from vostok_desktop.services.hotline import requests as hl
+from vostok_desktop.services.hotline.calendar import WorkingCalendar, load_calendar
 
 UI_WIDGETS: dict[str, type[QWidget]] = {
     "line_box": QComboBox, "channel_box": QComboBox, "caller_edit": QLineEdit,

@@ -37,7 +37,7 @@ from vostok_desktop.domain.hotline import (
 )
 from vostok_desktop.domain.org import EmployeeRole
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services import hotline as hl
+from vostok_desktop.services.hotline import requests as hl
 
 OVERDUE_BG = QColor("#f6c9c9")
 OVERDUE_FG = QColor("#8b0000")

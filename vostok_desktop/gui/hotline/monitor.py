@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMainWindow, QSystem
 
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services import hotline as hl
+from vostok_desktop.services.hotline import requests as hl
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.operations import BackgroundOperation, OperationState
-from vostok_desktop.services import hotline_reports as hr
+from vostok_desktop.services.hotline import reports as hr
 
 HOTLINE = "hotline"
 DEADLINES = "deadlines"

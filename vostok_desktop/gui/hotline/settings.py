@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from vostok_desktop.gui.context import AppContext
-from vostok_desktop.services import hotline as hl
-from vostok_desktop.services import hotline_calendar as hc
+from vostok_desktop.services.hotline import calendar as hc
+from vostok_desktop.services.hotline import requests as hl
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 INACTIVE = QColor("#888888")

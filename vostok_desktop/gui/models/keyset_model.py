@@ -31,7 +31,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from vostok_desktop.services.list_filters import (
+from vostok_desktop.services.lists.filters import (
     Canceller,
     ColourRule,
     SortKey,
@@ -163,7 +163,7 @@ class _Job(QRunnable):
     """One read on a worker thread (its own pooled connection); the result or the
     exception goes back through ``signal``. ``canceller`` stops the statement when the
     query it reads for is replaced (the services connect through
-    :func:`vostok_desktop.services.list_filters.connect`)."""
+    :func:`vostok_desktop.services.lists.filters.connect`)."""
 
     def __init__(self, work: Callable[[], object], generation: int, signal: Any,
                  canceller: Canceller) -> None:

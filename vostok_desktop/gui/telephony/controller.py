@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,7 @@ from vostok_desktop.db import BaseKind
 from vostok_desktop.domain import CallDirection, CallEvent, CallEventKind, Employee
 from vostok_desktop.domain.validators import phone_search_digits
 from vostok_desktop.gui.telephony.config import TelephonyConfig
-from vostok_desktop.gui.telephony.informer import CallView, InformerStack, describe_state
+from vostok_desktop.gui.telephony.informer import CallView, InformerStack
 from vostok_desktop.plugins import (
     PluginRegistry,
     ProviderState,
@@ -28,8 +27,8 @@ from vostok_desktop.plugins import (
     TelephonyProvider,
     load_plugins,
 )
-from vostok_desktop.services.call_log import CallLogRecorder
-from vostok_desktop.services.caller_lookup import (
+from vostok_desktop.services.telephony.call_log import CallLogRecorder
+from vostok_desktop.services.telephony.caller_lookup import (
     CallerInfo,
     CallerLookup,
     CallerMatch,
@@ -37,6 +36,7 @@ from vostok_desktop.services.caller_lookup import (
     random_contact_number,
     transfer_targets,
 )
+from vostok_desktop.services.telephony.calls import CallTracker
 
 if TYPE_CHECKING:
     from vostok_desktop.gui.telephony.journal import CallLogJournal
@@ -106,8 +106,7 @@ class TelephonyController(QObject):
         self.bridge.status_changed.connect(self._status_changed)
         self.bridge.notice.connect(self._notice)
         self.providers: dict[str, TelephonyProvider] = {}
-        self._views: dict[str, CallView] = {}
-        self._call_provider: dict[str, str] = {}
+        self.calls = CallTracker(self.lookup)  # the call state; the popups only show it
         self.journal: CallLogJournal | None = None
         self.transfer_dialog: TransferDialog | None = None
         self._rnd = random.Random()
@@ -205,35 +204,23 @@ class TelephonyController(QObject):
             return CallerInfo(number, "")
 
     def on_call_event(self, event: CallEvent) -> None:
-        self._call_provider[event.call_id] = event.provider
-        view = self._views.get(event.call_id)
-        if view is None:
-            view = CallView(event, self.lookup(event.number))
-        state = describe_state(event, view.state in ("talking",) or view.answered_at is not None)
-        if view.state == "transferred" and event.kind is CallEventKind.HANGUP:
-            state = "transferred"
-        answered_at = view.answered_at
-        if event.kind is CallEventKind.ANSWERED:
-            answered_at = time.monotonic()
-        view = CallView(event, view.caller, state, answered_at)
-        if event.kind is CallEventKind.RINGING or event.call_id in self._views:
-            if event.direction is CallDirection.INCOMING:
-                if event.kind is CallEventKind.RINGING:
-                    self._show(view)
-                else:
-                    self.informer.update_call(event.call_id, event=event, state=state,
-                                              answered_at=answered_at)
-        if event.kind is CallEventKind.HANGUP:
-            self._views.pop(event.call_id, None)
-        else:
-            self._views[event.call_id] = view
+        update = self.calls.apply(event)  # time.monotonic(): the popup's talk timer clock
+        call = update.call
+        caller = call.caller or CallerInfo(event.number, "")
+        # The informer shows incoming calls only: a popup opens on ringing, and a call
+        # already known updates its popup (if the operator has not closed it).
+        if event.direction is CallDirection.INCOMING:
+            if event.kind is CallEventKind.RINGING:
+                self._show(CallView(event, caller, call.phase, call.answered_at))
+            elif not update.is_new:
+                self.informer.update_call(event.call_id, event=event, state=call.phase,
+                                          answered_at=call.answered_at)
         try:
-            self.recorder.record(event, view.caller)
+            self.recorder.record(event, call.caller)
         except Exception:  # noqa: BLE001 - the log must not break the informer
             log.exception("call log write failed")
             self._status_message("Звонок не записан в журнал: ошибка базы")
-        if self.journal is not None and event.kind in (CallEventKind.RINGING,
-                                                       CallEventKind.HANGUP):
+        if self.journal is not None and update.journal_changed:
             self.journal.refresh()
 
     def _show(self, view: CallView) -> None:
@@ -296,7 +283,7 @@ class TelephonyController(QObject):
         dialog.filter_edit.setFocus()
 
     def transfer(self, call_id: str, extension: str) -> None:
-        provider = self.providers.get(self._call_provider.get(call_id, ""))
+        provider = self.providers.get(self.calls.provider_of(call_id) or "")
         popup = self.informer.popup(call_id)
         try:
             if provider is None:

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vostok_desktop.domain import CallDirection, CallEvent, CallEventKind
+from vostok_desktop.domain import CallDirection, CallEvent
 from vostok_desktop.domain.validators import ValidationError, normalize_phone
-from vostok_desktop.services.caller_lookup import CallerInfo, CallerMatch
+from vostok_desktop.services.telephony.caller_lookup import CallerInfo, CallerMatch
 
 POPUP_WIDTH = 400
 MARGIN = 12
@@ -469,14 +469,4 @@ class InformerStack(QObject):
             popup.close()
 
 
-def describe_state(event: CallEvent, answered: bool) -> str:
-    if event.kind is CallEventKind.TRANSFERRED:
-        return "transferred"
-    if event.kind is CallEventKind.HANGUP:
-        return "ended" if (answered or event.answered) else "missed"
-    if event.kind is CallEventKind.ANSWERED:
-        return "talking"
-    return "ringing"
-
-
-__all__ = ["CallPopup", "CallView", "InformerStack", "describe_state", "display_number"]
+__all__ = ["CallPopup", "CallView", "InformerStack", "display_number"]

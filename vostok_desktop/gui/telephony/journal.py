@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from vostok_desktop.domain import CallDirection
-from vostok_desktop.services.call_log import PAGE_SIZE, CallRow, list_calls
+from vostok_desktop.services.telephony.call_log import PAGE_SIZE, CallRow, list_calls
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vostok_desktop.services.caller_lookup import TransferTarget
+from vostok_desktop.services.telephony.caller_lookup import TransferTarget
 
 EXTENSION_ROLE = Qt.ItemDataRole.UserRole + 1
 

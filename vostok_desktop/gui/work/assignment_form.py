@@ -47,8 +47,8 @@ from vostok_desktop.gui.cards.widgets import (
 )
 from vostok_desktop.gui.uiloader import child, load_ui
 from vostok_desktop.gui.work.work_form import from_qdatetime, to_qdatetime
-from vostok_desktop.services import assignments as asg
-from vostok_desktop.services import work as wk
+from vostok_desktop.services.work import assignments as asg
+from vostok_desktop.services.work import works as wk
 
 UI_WIDGETS: dict[str, type[QWidget]] = {
     "header_label": QLabel, "targets_label": QLabel, "kind_combo": QComboBox,

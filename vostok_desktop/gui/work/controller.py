@@ -22,10 +22,10 @@ from vostok_desktop.gui.work.pages import ActionItemsPage, DistributionDialog, W
 from vostok_desktop.gui.work.planner import PlannerWidget
 from vostok_desktop.gui.work.reminders import DigestDialog, ReminderNotifier, ReminderScheduler
 from vostok_desktop.gui.work.work_form import WorkForm
-from vostok_desktop.services import assignments as asg
-from vostok_desktop.services import planner as pl
-from vostok_desktop.services import reminders as rem
-from vostok_desktop.services import work as wk
+from vostok_desktop.services.work import assignments as asg
+from vostok_desktop.services.work import planner as pl
+from vostok_desktop.services.work import reminders as rem
+from vostok_desktop.services.work import works as wk
 
 log = logging.getLogger(__name__)
 MENU_TITLE = "Работа"
@@ -468,8 +468,6 @@ class WorkController(QObject):
         if kind in CHANGED_KINDS and self.planner is not None:
             self.planner.refresh()
         if kind in CHANGED_KINDS:
-            from vostok_desktop.gui.work.pages import ActionItemsPage, WorksPage
-
             for card in self.context.cards.cards():
                 for page in card.findChildren(QWidget):
                     if isinstance(page, ActionItemsPage | WorksPage) and page.client_id:

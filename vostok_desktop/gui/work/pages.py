@@ -3,7 +3,9 @@ dialog (plans and kinds for the automatic choice of executor)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -38,20 +40,40 @@ from vostok_desktop.gui.cards.widgets import (
     set_text_colour,
     show_status,
 )
-from vostok_desktop.services import assignments as asg
-from vostok_desktop.services import work as wk
+from vostok_desktop.services.work import assignments as asg
+from vostok_desktop.services.work import works as wk
 
 if TYPE_CHECKING:
-    from vostok_desktop.gui.work.controller import WorkController
+    from vostok_desktop.db import OpenedBase
+    from vostok_desktop.gui.context import AppContext
 
 OVERDUE_COLOUR = "#c62828"
 CLOSED_COLOUR = "#8a8a8a"
 
 
+class WorkHost(Protocol):
+    """What the pages use of the work controller (kept one-way: controller -> pages)."""
+
+    base: OpenedBase
+    context: AppContext
+
+    def now(self) -> datetime: ...
+
+    def new_work_for(self, client_id: int) -> object: ...
+
+    def assign(self, targets: list[tuple[int, int | None]]) -> object: ...
+
+    def open_work(self, work_id: int) -> object: ...
+
+    def open_assignment(self, assignment_id: int) -> object: ...
+
+    def edit_action_item(self, data: wk.ActionItemData, after: Callable[[], None]) -> None: ...
+
+
 class ActionItemsPage(QWidget):
     """ПРиЗ of the client: Insert adds, Enter opens; resolve / drop / reopen buttons."""
 
-    def __init__(self, controller: WorkController, card: object) -> None:
+    def __init__(self, controller: WorkHost, card: object) -> None:
         super().__init__()
         self.controller = controller
         self.card = card
@@ -149,7 +171,7 @@ class ActionItemsPage(QWidget):
 class WorksPage(QWidget):
     """Assignments and works of the client, newest first; Enter opens."""
 
-    def __init__(self, controller: WorkController, card: object) -> None:
+    def __init__(self, controller: WorkHost, card: object) -> None:
         super().__init__()
         self.controller = controller
         self.client_id: int | None = None

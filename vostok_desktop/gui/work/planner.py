@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from vostok_desktop.domain.work import IMPORTANCE_TITLES, WORK_KIND_TITLES, Importance, WorkKind
 from vostok_desktop.gui.cards.widgets import HINT_COLOUR, set_text_colour, style_header
-from vostok_desktop.services import planner as pl
+from vostok_desktop.services.work import planner as pl
 
 TIMING_COLOURS = {
     pl.Timing.OVERDUE: "#c62828",

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from vostok_desktop.gui.cards.widgets import HINT_COLOUR, fmt_dt, set_text_colour, style_header
-from vostok_desktop.services import reminders as rem
+from vostok_desktop.services.work import reminders as rem
 
 POLL_MS = 30_000
 SNOOZE_MINUTES = 10

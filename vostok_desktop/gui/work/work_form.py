@@ -44,7 +44,7 @@ from vostok_desktop.gui.cards.widgets import (
     style_header,
 )
 from vostok_desktop.gui.uiloader import child, load_ui
-from vostok_desktop.services import work as wk
+from vostok_desktop.services.work import works as wk
 
 UI_WIDGETS: dict[str, type[QWidget]] = {
     "header_label": QLabel, "client_label": QLabel, "contact_combo": QComboBox,

@@ -29,7 +29,7 @@ from vostok_desktop.domain.validators import (
     validate_ogrn_any,
     validate_required,
 )
-from vostok_desktop.services.card_common import (
+from vostok_desktop.services.cards.common import (
     AddressData,
     CardNotFound,
     CustomValueType,
@@ -39,7 +39,7 @@ from vostok_desktop.services.card_common import (
     validate_emails,
     validate_phones,
 )
-from vostok_desktop.services.card_store import (
+from vostok_desktop.services.cards.store import (
     emails_data,
     load_custom,
     phones_data,
@@ -49,7 +49,7 @@ from vostok_desktop.services.card_store import (
     sync_rows,
     write_card_row,
 )
-from vostok_desktop.services.change_log import record_changes
+from vostok_desktop.services.common.change_log import record_changes
 
 CLIENT_FIELD_TITLES: dict[str, str] = {
     "status": "Статус",

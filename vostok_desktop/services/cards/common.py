@@ -5,8 +5,8 @@ boxes, and the comparison of two versions of a card.
 A card is read into a dataclass (never a live ORM object), edited by the GUI and written
 back in one transaction with an optimistic-locking check on ``version`` and a change-log
 row for every field that changed. A save that lost the race raises :class:`CardConflict`
-naming who saved first and when. The cards themselves are in ``client_cards``,
-``contact_cards`` and ``employee_cards``; how their rows are written, in ``card_store``.
+naming who saved first and when. The cards themselves are in ``cards.clients``,
+``cards.contacts`` and ``cards.employees``; how their rows are written, in ``cards.store``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from vostok_desktop.domain import (
     PhoneKind,
 )
 from vostok_desktop.domain.validators import ValidationError, normalize_phone, validate_email
-from vostok_desktop.services.change_log import display_value
+from vostok_desktop.services.common.change_log import display_value
 
 SUBROW_TITLES: dict[tuple[str, str], str] = {
     ("phones", "raw"): "Телефон",

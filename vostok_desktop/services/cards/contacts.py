@@ -13,7 +13,7 @@ from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Client, Contact, CustomValue, Employee
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.domain.validators import ValidationError, validate_required
-from vostok_desktop.services.card_common import (
+from vostok_desktop.services.cards.common import (
     CardNotFound,
     CustomValueType,
     EmailData,
@@ -22,7 +22,7 @@ from vostok_desktop.services.card_common import (
     validate_emails,
     validate_phones,
 )
-from vostok_desktop.services.card_store import (
+from vostok_desktop.services.cards.store import (
     emails_data,
     load_custom,
     phones_data,

@@ -19,9 +19,9 @@ from vostok_desktop.domain import (
     Responsibility,
 )
 from vostok_desktop.domain.validators import validate_email, validate_required
-from vostok_desktop.services.card_common import CardNotFound, blank_to_none
-from vostok_desktop.services.card_store import row_values
-from vostok_desktop.services.change_log import record_changes
+from vostok_desktop.services.cards.common import CardNotFound, blank_to_none
+from vostok_desktop.services.cards.store import row_values
+from vostok_desktop.services.common.change_log import record_changes
 
 EMPLOYEE_FIELD_TITLES: dict[str, str] = {
     "full_name": "ФИО",

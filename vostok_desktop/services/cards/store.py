@@ -1,5 +1,5 @@
 """How the client and contact cards are read from and written to their rows, shared by
-``client_cards`` and ``contact_cards``: the save transaction with its optimistic-locking
+``cards.clients`` and ``cards.contacts``: the save transaction with its optimistic-locking
 check, the card's own row, its phones/e-mails (and other sub-rows) and custom values, each
 change written to the change log. No Qt.
 """
@@ -24,7 +24,7 @@ from vostok_desktop.domain import (
     Employee,
     Phone,
 )
-from vostok_desktop.services.card_common import (
+from vostok_desktop.services.cards.common import (
     CardConflict,
     CardNotFound,
     CustomValueType,
@@ -32,7 +32,7 @@ from vostok_desktop.services.card_common import (
     PhoneData,
     custom_value_of,
 )
-from vostok_desktop.services.change_log import display_value, record_changes
+from vostok_desktop.services.common.change_log import display_value, record_changes
 
 Row = TypeVar("Row")
 Data = TypeVar("Data")

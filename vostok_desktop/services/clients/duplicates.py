@@ -22,7 +22,11 @@ from sqlalchemy.orm import Session, aliased
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Base, Client, Contact, Phone
 from vostok_desktop.domain.base import utcnow
-from vostok_desktop.services.change_log import display_value, move_client_history, record_changes
+from vostok_desktop.services.common.change_log import (
+    display_value,
+    move_client_history,
+    record_changes,
+)
 
 _LEGAL_FORMS = (
     "общество с ограниченной ответственностью", "закрытое акционерное общество",

@@ -19,8 +19,8 @@ from vostok_desktop.domain import (
     Responsibility,
 )
 from vostok_desktop.domain.base import utcnow
-from vostok_desktop.services.change_log import display_value, insert_log_rows
-from vostok_desktop.services.favourites import set_favourites
+from vostok_desktop.services.common.change_log import display_value, insert_log_rows
+from vostok_desktop.services.lists.favourites import set_favourites
 
 
 def log_rows(entries: Iterable[tuple[str, int, int | None, str, Any, Any]],

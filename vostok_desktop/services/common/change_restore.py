@@ -36,25 +36,25 @@ from vostok_desktop.domain import (
 )
 from vostok_desktop.domain.access import Right
 from vostok_desktop.domain.validators import ValidationError
-from vostok_desktop.services.access import guarded, load_profile, require
-from vostok_desktop.services.card_common import (
+from vostok_desktop.services.access.rights import guarded, load_profile, require
+from vostok_desktop.services.cards.clients import CLIENT_FIELD_TITLES, load_client, save_client
+from vostok_desktop.services.cards.common import (
     SUBROW_TITLES,
     CardConflict,
     CustomFieldInfo,
     parse_custom,
 )
-from vostok_desktop.services.change_log import _MAX_VALUE, display_value
-from vostok_desktop.services.client_cards import CLIENT_FIELD_TITLES, load_client, save_client
-from vostok_desktop.services.contact_cards import (
+from vostok_desktop.services.cards.contacts import (
     CONTACT_FIELD_TITLES,
     load_contact,
     save_contact,
 )
-from vostok_desktop.services.employee_cards import (
+from vostok_desktop.services.cards.employees import (
     EMPLOYEE_FIELD_TITLES,
     load_employee,
     save_employee,
 )
+from vostok_desktop.services.common.change_log import _MAX_VALUE, display_value
 
 # Employee fields that are not restored from the log: a login and a role are PostgreSQL
 # roles and group memberships too, changed in «Пользователи и права».

@@ -32,8 +32,8 @@ def create_demo_base(path: Path, clients: int = DEMO_CLIENTS,
                      progress: ProgressCallback | None = None) -> None:
     """Fill a new file base with demo data; written aside and renamed, so an
     interrupted first start never leaves half a base behind."""
-    from vostok_desktop.services.demo_activity import generate_demo_activity
-    from vostok_desktop.services.demo_data import generate_demo_data
+    from vostok_desktop.services.demo.activity import generate_demo_activity
+    from vostok_desktop.services.demo.generator import generate_demo_data
 
     partial = path.with_name(path.name + ".partial")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):

@@ -47,13 +47,13 @@ from vostok_desktop.domain.work import (
     WorkKind,
     WorkRecord,
 )
-from vostok_desktop.services import assignments as asg
-from vostok_desktop.services import hotline as hl
-from vostok_desktop.services import reminders as rem
-from vostok_desktop.services import work as wk
-from vostok_desktop.services.call_log import CallLogRecorder
-from vostok_desktop.services.demo_data import DEMO_SEED
-from vostok_desktop.services.hotline_calendar import WorkingCalendar, load_calendar
+from vostok_desktop.services.demo.generator import DEMO_SEED
+from vostok_desktop.services.hotline import requests as hl
+from vostok_desktop.services.hotline.calendar import WorkingCalendar, load_calendar
+from vostok_desktop.services.telephony.call_log import CallLogRecorder
+from vostok_desktop.services.work import assignments as asg
+from vostok_desktop.services.work import reminders as rem
+from vostok_desktop.services.work import works as wk
 
 if TYPE_CHECKING:
     from vostok_desktop.db import OpenedBase

@@ -14,7 +14,7 @@ from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Attachment, Employee
 from vostok_desktop.domain.extra import ATTACHMENT_MAX_BYTES
 from vostok_desktop.domain.validators import ValidationError
-from vostok_desktop.services.change_log import record_changes
+from vostok_desktop.services.common.change_log import record_changes
 
 
 class AttachmentTooLarge(ValidationError):

@@ -26,9 +26,9 @@ from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Client, Contact, Email, Employee
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.domain.validators import ValidationError, validate_email
-from vostok_desktop.services.attachments import read_attachment
-from vostok_desktop.services.change_log import record_changes
-from vostok_desktop.services.credentials import keyring_status
+from vostok_desktop.services.common.change_log import record_changes
+from vostok_desktop.services.common.credentials import keyring_status
+from vostok_desktop.services.documents.attachments import read_attachment
 
 KEYRING_SERVICE = "vostok-desktop-smtp"
 SECURITY_TITLES = {"starttls": "STARTTLS", "ssl": "SSL/TLS", "none": "Без шифрования"}

@@ -1,8 +1,8 @@
 """Printing: fill a print form for a client, mass printing, conversion to PDF. No Qt.
 
 The fields a template sees are built here (``client``, ``contacts``, ``company``...):
-see :data:`vostok_desktop.services.templates.KNOWN_FIELDS`. Company details come from the
-base (:mod:`vostok_desktop.services.company`).
+see :data:`vostok_desktop.services.documents.templates.KNOWN_FIELDS`. Company details come from the
+base (:mod:`vostok_desktop.services.documents.company`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session, selectinload
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import AddressKind, Client, Contact, Employee
 from vostok_desktop.domain.clients import CLIENT_STATUS_TITLES
-from vostok_desktop.services.duplicates import lift_statement_timeout
-from vostok_desktop.services.templates import (
+from vostok_desktop.services.clients.duplicates import lift_statement_timeout
+from vostok_desktop.services.documents.templates import (
     CompiledTemplate,
     fields,
     read_template,
@@ -36,8 +36,8 @@ from vostok_desktop.services.templates import (
 Progress = Callable[[str, int, int], None]
 
 def company_details(base: OpenedBase | None = None) -> dict[str, str]:
-    """The company's details for print forms (see :mod:`vostok_desktop.services.company`)."""
-    from vostok_desktop.services.company import company_details as details
+    """The company's details for print forms (see :mod:`vostok_desktop.services.documents.company`)."""
+    from vostok_desktop.services.documents.company import company_details as details
 
     return details(base)
 

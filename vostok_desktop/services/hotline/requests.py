@@ -33,10 +33,10 @@ from vostok_desktop.domain.hotline import (
     SearchOrderStage,
 )
 from vostok_desktop.domain.org import Department, EmployeeRole
-from vostok_desktop.services.caller_lookup import CallerMatch, with_open_requests
-from vostok_desktop.services.client_search import phone_prefixes
-from vostok_desktop.services.hotline_calendar import WorkingCalendar, load_calendar
-from vostok_desktop.services.list_filters import like_escape
+from vostok_desktop.services.hotline.calendar import WorkingCalendar, load_calendar
+from vostok_desktop.services.lists.client_search import phone_prefixes
+from vostok_desktop.services.lists.filters import like_escape
+from vostok_desktop.services.telephony.caller_lookup import CallerMatch, with_open_requests
 
 DUE_SOON = timedelta(hours=1)
 JOURNAL_LIMIT = 2000

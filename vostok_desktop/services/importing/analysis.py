@@ -1,26 +1,31 @@
-"""Import of clients (and a contact each) from .xlsx and .csv, with duplicate analysis.
+"""Analysis of an import of clients (and a contact each) from .xlsx and .csv: row
+validation, duplicate groups and the merge preview. Nothing here writes clients.
 
 No Qt. The steps, each a plain function the wizard calls in turn:
 
-1. :func:`read_source` — the file's header and rows; a broken file (empty, truncated,
-   not a workbook, wrong encoding) raises :class:`ImportFileError` saying so.
-2. :func:`guess_mapping` — which column feeds which field (the wizard remembers the
-   user's choice per source by :func:`source_signature`).
-3. :func:`analyse` — per-row validation (INN checksum, phone, required fields) and
-   duplicate groups: rows that share an INN, a normalized name or a phone with each
-   other or with clients in the base, each with a proposed action (create / merge /
-   skip) and, for a merge, a field-by-field diff (:func:`merge_diff`).
-4. :func:`apply_import` — writes in batches, one transaction each; a cancel or an error
-   rolls back the batch in progress, so no batch is ever half written. Returns an
-   :class:`ImportSummary` (exportable with :func:`export_summary`).
+1. :func:`~vostok_desktop.services.importing.sources.read_source` — the file's header
+   and rows; a broken file (empty, truncated, not a workbook, wrong encoding) raises
+   :class:`~vostok_desktop.services.importing.sources.ImportFileError` saying so.
+2. :func:`~vostok_desktop.services.importing.sources.guess_mapping` — which column feeds
+   which field (the wizard remembers the user's choice per source by
+   :func:`~vostok_desktop.services.importing.sources.source_signature`).
+3. :func:`analyse` (this module) — per-row validation (INN checksum, phone, required
+   fields) and duplicate groups: rows that share an INN, a normalized name or a phone
+   with each other or with clients in the base, each with a proposed action (create /
+   merge / skip) and, for a merge, a field-by-field diff (:func:`merge_diff`). The result
+   is an :class:`~vostok_desktop.services.importing.plan.ImportPlan`.
+4. :func:`~vostok_desktop.services.importing.write.apply_import` — writes in batches,
+   one transaction each; a cancel or an error rolls back the batch in progress, so no
+   batch is ever half written. Returns an
+   :class:`~vostok_desktop.services.importing.write.ImportSummary` (exportable with
+   :func:`~vostok_desktop.services.importing.write.export_summary`).
 """
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -48,61 +53,31 @@ from vostok_desktop.domain.validators import (
     validate_kpp,
     validate_ogrn_any,
 )
-from vostok_desktop.services.change_log import display_value
-from vostok_desktop.services.duplicates import (
+from vostok_desktop.services.clients.duplicates import (
     ClientBrief,
     _UnionFind,
     lift_statement_timeout,
     normalize_name,
 )
-from vostok_desktop.services.importing_sources import (
+from vostok_desktop.services.common.change_log import display_value
+from vostok_desktop.services.importing.plan import (
+    GroupAction,
+    ImportGroup,
+    ImportPlan,
+    ImportRow,
+    Progress,
+    combined,
+)
+from vostok_desktop.services.importing.sources import (
     CLIENT_KEYS,
-    ENCODINGS,
     FIELDS_BY_KEY,
-    IMPORT_FIELDS,
-    ImportField,
     ImportFileError,
     Mapping,
     SourceTable,
-    guess_mapping,
-    read_csv_bytes,
-    read_source,
-    read_xlsx,
-    source_signature,
 )
+from vostok_desktop.services.importing.write import insert_rows
 
-Progress = Callable[[str, int, int], None]
-
-__all__ = ["ENCODINGS", "FIELDS_BY_KEY", "IMPORT_FIELDS", "ImportField", "ImportFileError",
-           "Mapping", "SourceTable", "guess_mapping", "read_csv_bytes", "read_source",
-           "read_xlsx", "source_signature", "analyse", "apply_import", "merge_diff",
-           "export_summary", "ImportPlan", "ImportGroup", "ImportSummary", "GroupAction"]
-
-class ImportCancelled(Exception):
-    """Raised by a progress callback to stop the import; the batch in progress rolls back."""
-
-
-# -- rows -------------------------------------------------------------------------------------
-@dataclass
-class ImportRow:
-    index: int  # in the source table
-    line: int  # in the file
-    data: dict[str, Any] = field(default_factory=dict)  # cleaned client fields
-    phones: list[tuple[str, str, str | None]] = field(default_factory=list)  # raw, digits, ext
-    emails: list[str] = field(default_factory=list)
-    address: str | None = None
-    contact: dict[str, Any] | None = None
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def name_key(self) -> str:
-        return normalize_name(self.data.get("short_name"))
-
-
+# -- parsing rows -----------------------------------------------------------------------------
 _STATUS_BY_TEXT = {**{t.lower(): s for s, t in CLIENT_STATUS_TITLES.items()},
                    **{s.value: s for s in ClientStatus}, "обслуживается": ClientStatus.SERVED,
                    "потенциальный клиент": ClientStatus.PROSPECT}
@@ -206,46 +181,6 @@ def parse_row(index: int, line: int, values: Sequence[Any], mapping: Mapping) ->
 
 
 # -- analysis --------------------------------------------------------------------------------
-class GroupAction(enum.StrEnum):
-    CREATE = "create"
-    MERGE = "merge"
-    SKIP = "skip"
-
-
-GROUP_ACTION_TITLES = {GroupAction.CREATE: "Создать новых",
-                       GroupAction.MERGE: "Объединить",
-                       GroupAction.SKIP: "Пропустить"}
-
-
-@dataclass
-class ImportGroup:
-    id: int
-    rows: list[int]  # indexes into ImportPlan.rows
-    existing: list[ClientBrief]
-    reasons: set[str]
-    action: GroupAction
-    target_id: int | None = None  # the existing client a merge goes into
-
-    @property
-    def reason_text(self) -> str:
-        return ", ".join(sorted(self.reasons))
-
-
-@dataclass
-class ImportPlan:
-    source: str
-    rows: list[ImportRow]
-    groups: list[ImportGroup]
-    singles: list[int]  # rows with no duplicate: created as they are
-
-    @property
-    def invalid(self) -> list[ImportRow]:
-        return [r for r in self.rows if not r.valid]
-
-    def group_of_row(self) -> dict[int, ImportGroup]:
-        return {i: g for g in self.groups for i in g.rows}
-
-
 def _link_all(uf: _UnionFind, reasons: dict[int, set[str]], nodes: list[int],
               reason: str) -> None:
     for other in nodes[1:]:
@@ -291,8 +226,6 @@ def refresh_name_keys(base: OpenedBase, progress: Progress | None = None,
                 old = [cid for cid, _name, had in stale if had is not None]
                 for part in _chunks(s, old):
                     s.execute(delete(keys).where(_among(s, keys.c.client_id, part)))
-                from vostok_desktop.services.importing_write import insert_rows
-
                 insert_rows(s, keys, [{"client_id": cid, "short_name": name,
                                        "name_key": normalize_name(name)}
                                       for cid, name, _had in stale])
@@ -437,29 +370,6 @@ class FieldChange:
         return "заполнить" if not self.old else "изменить"
 
 
-def combined(plan: ImportPlan, row_idx: Sequence[int]) -> ImportRow:
-    """The rows of one group folded into one: the first non-empty value of each field."""
-    first = plan.rows[row_idx[0]]
-    result = ImportRow(first.index, first.line, dict(first.data), list(first.phones),
-                       list(first.emails), first.address,
-                       dict(first.contact) if first.contact else None)
-    contacts = [first.contact] if first.contact else []
-    for i in row_idx[1:]:
-        other = plan.rows[i]
-        for key, value in other.data.items():
-            if result.data.get(key) in (None, "") and value not in (None, ""):
-                result.data[key] = value
-        known = {p[1] for p in result.phones}
-        result.phones += [p for p in other.phones if p[1] not in known]
-        result.emails += [e for e in other.emails if e not in result.emails]
-        result.address = result.address or other.address
-        if other.contact:
-            contacts.append(other.contact)
-    result.contact = None
-    result.data["_contacts"] = contacts
-    return result
-
-
 def merge_diff(base: OpenedBase, plan: ImportPlan, group: ImportGroup) -> list[FieldChange]:
     """What a merge into ``group.target_id`` would change, field by field."""
     incoming = combined(plan, group.rows)
@@ -504,15 +414,3 @@ def _field_updates(client: Client, incoming: ImportRow) -> list[tuple[str, str, 
             result.append((key, old, new))
     return result
 
-
-# -- writing (its own module; imported last because it builds on the names above) ------
-from vostok_desktop.services.importing_write import (  # noqa: E402
-    ImportSummary,
-    RowOutcome,
-    apply_import,
-    count_clients,
-    export_summary,
-    split_postal_code,
-)
-
-__all__ += ["RowOutcome", "count_clients", "split_postal_code"]

@@ -1,7 +1,9 @@
 """Writing an import plan: one transaction per batch, new clients by bulk inserts (COPY on
 PostgreSQL, executemany on SQLite), merges through the ORM (version bump, change log); the
-summary and its Excel export.
-No Qt. See :mod:`vostok_desktop.services.importing` for the steps before."""
+summary and its Excel export; also :func:`insert_rows`, the bulk insert the analysis uses
+for its name keys.
+No Qt. The plan comes from :mod:`vostok_desktop.services.importing.analysis` (its data
+types are in :mod:`vostok_desktop.services.importing.plan`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
@@ -29,25 +30,22 @@ from vostok_desktop.domain import (
 from vostok_desktop.domain.base import utcnow
 from vostok_desktop.domain.clients import client_search_name, contact_search_name
 from vostok_desktop.domain.documents import ClientNameKey
-from vostok_desktop.services.change_log import (
+from vostok_desktop.services.clients.duplicates import lift_statement_timeout, normalize_name
+from vostok_desktop.services.common.change_log import (
     act_as,
     display_value,
     record_changes,
     write_log_rows,
 )
-from vostok_desktop.services.duplicates import lift_statement_timeout, normalize_name
-from vostok_desktop.services.importing_sources import CLIENT_KEYS
-
-if TYPE_CHECKING:
-    from vostok_desktop.services.importing import ImportPlan, ImportRow
-
-Progress = Callable[[str, int, int], None]
-
-
-def _plan():  # noqa: ANN202 - the importing module; imported late, it imports this one
-    from vostok_desktop.services import importing
-
-    return importing
+from vostok_desktop.services.importing.plan import (
+    GroupAction,
+    ImportCancelled,
+    ImportPlan,
+    ImportRow,
+    Progress,
+    combined,
+)
+from vostok_desktop.services.importing.sources import CLIENT_KEYS
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -102,24 +100,24 @@ def _units(plan: ImportPlan, summary: ImportSummary) -> list[_Unit]:
             continue
         group = by_row.get(r.index)
         if group is None:
-            one = _plan().combined(plan, [r.index])
+            one = combined(plan, [r.index])
             units.append(_Unit("create", one, [r.line]))
             continue
         if group.id in done:
             continue
         done.add(group.id)
         lines = [plan.rows[i].line for i in group.rows]
-        if group.action is _plan().GroupAction.SKIP:
+        if group.action is GroupAction.SKIP:
             summary.skipped += len(lines)
             summary.lines += [(ln, RowOutcome.SKIPPED, None, f"группа {group.id}: "
                                f"{group.reason_text}") for ln in lines]
-        elif group.action is _plan().GroupAction.CREATE:
-            units += [_Unit("create", _plan().combined(plan, [i]), [plan.rows[i].line])
+        elif group.action is GroupAction.CREATE:
+            units += [_Unit("create", combined(plan, [i]), [plan.rows[i].line])
                       for i in group.rows]
         elif group.target_id is not None:
-            units.append(_Unit("merge", _plan().combined(plan, group.rows), lines, group.target_id))
+            units.append(_Unit("merge", combined(plan, group.rows), lines, group.target_id))
         else:
-            units.append(_Unit("create", _plan().combined(plan, group.rows), lines))
+            units.append(_Unit("create", combined(plan, group.rows), lines))
     return units
 
 
@@ -371,7 +369,7 @@ def apply_import(base: OpenedBase, plan: ImportPlan, employee_id: int | None,
                                                                              strict=True)]
                     if progress is not None:
                         progress("Запись в базу", start + len(outcomes), total)
-        except _plan().ImportCancelled:
+        except ImportCancelled:
             summary.cancelled = True
             break
         except Exception as exc:  # noqa: BLE001 - the user sees why; the batch rolled back
@@ -389,7 +387,7 @@ def apply_import(base: OpenedBase, plan: ImportPlan, employee_id: int | None,
         if progress is not None:
             try:
                 progress("Запись в базу", total, total)
-            except _plan().ImportCancelled:
+            except ImportCancelled:
                 pass
     for unit in units:
         summary.lines += [(ln, RowOutcome.NOT_WRITTEN, None, "") for ln in unit.lines
@@ -400,7 +398,7 @@ def apply_import(base: OpenedBase, plan: ImportPlan, employee_id: int | None,
 
 def export_summary(summary: ImportSummary, path: Path) -> Path:
     """The summary, one line per source row, as an .xlsx."""
-    from vostok_desktop.services.excel import CellType, ExportColumn, export_xlsx
+    from vostok_desktop.services.documents.excel import CellType, ExportColumn, export_xlsx
 
     columns = [ExportColumn("line", "Строка файла", CellType.INTEGER, 12,
                             value=lambda r: r[0]),

@@ -53,7 +53,7 @@ from vostok_desktop.domain import (
 from vostok_desktop.domain.validators import phone_search_digits
 
 # Operations on many selected clients, re-exported: the agent calls them as cs.*.
-from vostok_desktop.services.client_operations import (
+from vostok_desktop.services.clients.operations import (
     favourite_ids,
     log_rows,
     set_favourite,
@@ -61,7 +61,7 @@ from vostok_desktop.services.client_operations import (
     set_responsible,
     touch_clients,
 )
-from vostok_desktop.services.list_filters import (
+from vostok_desktop.services.lists.filters import (
     FieldKind,
     FieldSpec,
     FilterGroup,

@@ -21,15 +21,15 @@ from sqlalchemy.engine import Connection
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Client, Contact, Email, Favourite, Phone
 from vostok_desktop.domain.base import utcnow
-from vostok_desktop.services.change_log import insert_log_rows
-from vostok_desktop.services.client_search import (
+from vostok_desktop.services.common.change_log import insert_log_rows
+from vostok_desktop.services.lists.client_search import (
     PAGE_SIZE,
     is_digits_query,
     log_rows,
     phone_prefixes,
 )
-from vostok_desktop.services.favourites import set_favourites
-from vostok_desktop.services.list_filters import (
+from vostok_desktop.services.lists.favourites import set_favourites
+from vostok_desktop.services.lists.filters import (
     FieldKind,
     FieldSpec,
     FilterGroup,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from vostok_desktop.domain import Call, CallDirection, CallEvent, CallEventKind, Client, Contact
 from vostok_desktop.domain.org import Employee
-from vostok_desktop.services.caller_lookup import CallerInfo, caller_digits
+from vostok_desktop.services.telephony.caller_lookup import CallerInfo, caller_digits
 
 PAGE_SIZE = 200
 

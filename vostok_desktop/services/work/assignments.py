@@ -34,8 +34,8 @@ from vostok_desktop.domain.work import (
     DistributionPlan,
     Importance,
 )
-from vostok_desktop.services.card_common import CardNotFound
-from vostok_desktop.services.change_log import record_changes
+from vostok_desktop.services.cards.common import CardNotFound
+from vostok_desktop.services.common.change_log import record_changes
 
 S = AssignmentState
 ALLOWED_TRANSITIONS: dict[AssignmentState, frozenset[AssignmentState]] = {

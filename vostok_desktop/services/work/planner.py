@@ -23,8 +23,8 @@ from vostok_desktop.domain.work import (
     WorkKind,
     WorkRecord,
 )
-from vostok_desktop.services.card_common import CardNotFound
-from vostok_desktop.services.change_log import record_changes
+from vostok_desktop.services.cards.common import CardNotFound
+from vostok_desktop.services.common.change_log import record_changes
 
 
 class ItemType(enum.StrEnum):
@@ -181,7 +181,7 @@ def reschedule(base: OpenedBase, item_type: ItemType, item_id: int, delta: timed
     """Move an item by ``delta`` (Ctrl+→ next day…). An undated assignment gets its deadline
     from now. Returns the new time."""
     if item_type is ItemType.WORK:
-        from vostok_desktop.services.work import reschedule_work
+        from vostok_desktop.services.work.works import reschedule_work
 
         return reschedule_work(base, item_id, delta, employee_id)
     now = now or utcnow()

@@ -21,7 +21,7 @@ from vostok_desktop.domain.work import (
     Reminder,
     ReminderState,
 )
-from vostok_desktop.services.card_common import CardNotFound
+from vostok_desktop.services.cards.common import CardNotFound
 
 Clock = Callable[[], datetime]
 DIGEST_LIMIT = 200

@@ -28,8 +28,8 @@ from vostok_desktop.domain.work import (
     WorkKind,
     WorkRecord,
 )
-from vostok_desktop.services.card_common import CardNotFound
-from vostok_desktop.services.change_log import record_changes
+from vostok_desktop.services.cards.common import CardNotFound
+from vostok_desktop.services.common.change_log import record_changes
 
 
 # ----------------------------------------------------------------------------- ПРиЗ
@@ -296,7 +296,7 @@ def save_work(base: OpenedBase, data: WorkData, author_id: int | None) -> WorkDa
                                    {"state": ActionItemState.OPEN}, {"state": item.state})
         s.flush()
         if data.close_assignment and data.assignment_id is not None:
-            from vostok_desktop.services.assignments import transition_in
+            from vostok_desktop.services.work.assignments import transition_in
 
             transition_in(s, data.assignment_id, AssignmentState.DONE, author_id,
                           result=data.result)
@@ -348,7 +348,7 @@ class ClientWorkRow:
 def client_work_rows(base: OpenedBase, client_id: int, now: datetime | None = None,
                      limit: int = 500) -> list[ClientWorkRow]:
     from vostok_desktop.domain.work import ASSIGNMENT_STATE_TITLES, WORK_KIND_TITLES
-    from vostok_desktop.services.assignments import is_overdue
+    from vostok_desktop.services.work.assignments import is_overdue
 
     now = now or utcnow()
     rows: list[ClientWorkRow] = []
