@@ -49,3 +49,19 @@ def test_bad_base_address_is_named(vostok_home) -> None:
     result = _vostok("db", "upgrade", "--base", "mysql://x@y/z", home=vostok_home)
     assert result.returncode == 2
     assert "mysql" in result.stderr and "не поддерживается" in result.stderr
+
+
+def test_version_names_the_program_qt_sqlalchemy_and_the_schema(vostok_home) -> None:
+    import PySide6
+    import sqlalchemy
+
+    from vostok_desktop import __version__
+
+    result = _vostok("--version", home=vostok_home, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(": ", 1) for line in result.stdout.strip().splitlines())
+    assert lines["Vostok Desktop"] == __version__
+    assert lines["Qt"].startswith(PySide6.__version__.split(".")[0] + ".")
+    assert lines["SQLAlchemy"] == sqlalchemy.__version__
+    assert lines["Схема программы"] == head_revision()
+    assert not (vostok_home / "data").exists()  # --version opens no base

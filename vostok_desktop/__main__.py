@@ -23,11 +23,27 @@ def _card(value: str) -> tuple[str, int]:
     return kind, int(ident)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: Qt and SQLAlchemy are imported only when asked (start-up time)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         **kwargs)  # type: ignore[arg-type]
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
+        from vostok_desktop.gui.about import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vostok",
         description="Vostok Desktop — КИС для РИЦ КонсультантПлюс.",
     )
+    parser.add_argument("--version", action=_VersionAction,
+                        help="версии программы, Qt, SQLAlchemy и схемы базы")
     parser.add_argument("--base", metavar="PATH_OR_URL",
                         help="файловая база (путь к .sqlite) или сервер "
                              "(postgresql://логин@сервер:порт/база)")

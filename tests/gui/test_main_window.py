@@ -107,3 +107,20 @@ def test_lost_connection_shows_in_status_bar_and_recovers(qtbot, pg_cluster, pg_
     finally:
         base.close()
         pg_cluster.drop_database("flaky_office")
+
+
+def test_about_names_versions_and_the_base_schema(qtbot, demo_base, monkeypatch) -> None:
+    import sqlalchemy
+    from PySide6.QtWidgets import QMessageBox
+
+    from vostok_desktop.db import head_revision
+
+    window = _window(qtbot, demo_base)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _p, _t, text: shown.append(text))
+    window.context.actions.trigger("app.about")
+    assert len(shown) == 1
+    text = shown[0]
+    assert f"Схема базы</td><td>&nbsp;{head_revision()}" in text
+    assert f"SQLAlchemy</td><td>&nbsp;{sqlalchemy.__version__}" in text
+    assert demo_base.location.display() in text

@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         self.connection_failures = 0
         self.connected = True
         self.revisions_ahead: set[str] = set()
+        self._base_revision: str | None = None
         self.connection_timer = QTimer(self)
         self.connection_timer.setInterval(self.CONNECTION_CHECK_MS)
         self.connection_timer.timeout.connect(self.check_connection)
@@ -263,6 +264,8 @@ class MainWindow(QMainWindow):
         from vostok_desktop.db import forget_connections, head_revision, is_newer_revision
 
         self._ping_running = False
+        if revision is not None:
+            self._base_revision = revision
         changed = ok != self.connected
         self.connected = ok
         if ok:
@@ -398,8 +401,21 @@ class MainWindow(QMainWindow):
                 "Выбранная база откроется при следующем запуске программы", 8000
             )
 
+    def base_revision(self) -> str | None:
+        """The open base's schema revision: read now, else the last connection check's."""
+        from vostok_desktop.db import BaseError, ping
+
+        if self.context is None:
+            return None
+        try:
+            self._base_revision = ping(self.context.base)
+        except BaseError:
+            pass  # no connection: the last one known
+        return self._base_revision
+
     def _about(self) -> None:
         from vostok_desktop.gui.about import show_about
 
         telephony = getattr(self, "telephony", None)
-        show_about(self, telephony.plugins.error_texts() if telephony else None)
+        show_about(self, self.context.base.location.display(), self.base_revision(),
+                   telephony.plugins.error_texts() if telephony else None)
