@@ -51,11 +51,30 @@ class Office:
                                user=url.username, password=url.password, autocommit=True)
 
 
-@pytest.fixture
-def office(demo_base: OpenedBase) -> Iterator[Office]:
+def _as_if_made_before_0009(base: OpenedBase, admin_login: str) -> None:
+    """Take the base back to the wave-1 schema (0008) with its logins as 0007 made them
+    (the administrator with CREATEROLE), then upgrade it as ``vostok db upgrade`` would:
+    every attack must fail on a repaired old base exactly as on a new one."""
+    from alembic import command
+
+    from vostok_desktop.db import alembic_config
+
+    config = alembic_config()
+    with base.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+        connection.exec_driver_sql(f'ALTER ROLE "{admin_login}" CREATEROLE')
+    with base.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@pytest.fixture(params=["new base", "upgraded from 0008"])
+def office(request: pytest.FixtureRequest, demo_base: OpenedBase) -> Iterator[Office]:
     """Two managers in two new departments (each sees their department's clients), a
     service engineer and a telemarketer (own clients only), a hot-line operator
-    (everything), a head and an administrator."""
+    (everything), a head and an administrator — on a new base and on a wave-1 base
+    upgraded to this version."""
     tag = uuid.uuid4().hex[:6]
     with demo_base.sessions() as s, s.begin():
         dept_a = Department(name=f"Отдел А {tag}")
@@ -86,6 +105,8 @@ def office(demo_base: OpenedBase) -> Iterator[Office]:
         hidden_phone = s.scalars(select(Phone.digits).where(
             Phone.client_id == clients["b"][0])).first()
     assert hidden_phone
+    if request.param == "upgraded from 0008":
+        _as_if_made_before_0009(demo_base, logins["adm"])
     yield Office(demo_base, logins, ids, clients, hidden_phone)
     with demo_base.engine.begin() as conn:
         for login in logins.values():
