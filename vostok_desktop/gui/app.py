@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 
 from vostok_desktop import APP_NAME, paths
@@ -26,6 +27,9 @@ def ensure_application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName(APP_NAME)
         app.setOrganizationName("Vostok")
+        # The window, taskbar and tray icon (the .desktop entry names the same one).
+        app.setDesktopFileName("vostok-desktop")
+        app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "vostok-desktop.svg")))
         install_russian_translations(app)
     return app  # type: ignore[return-value]
 
