@@ -43,7 +43,8 @@ UI_CONNECTION = "connection_dialog.ui"
 CONNECTION_WIDGETS: dict[str, type[QWidget]] = {
     "list": QListWidget, "status_label": QLabel, "open_button": QPushButton,
     "add_file_button": QPushButton, "add_server_button": QPushButton,
-    "test_button": QPushButton, "remove_button": QPushButton, "cancel_button": QPushButton,
+    "create_server_button": QPushButton, "test_button": QPushButton,
+    "remove_button": QPushButton, "cancel_button": QPushButton,
 }
 
 
@@ -164,6 +165,7 @@ class ConnectionDialog(QDialog):
     open_button: QPushButton
     add_file_button: QPushButton
     add_server_button: QPushButton
+    create_server_button: QPushButton
     test_button: QPushButton
     remove_button: QPushButton
     cancel_button: QPushButton
@@ -178,6 +180,7 @@ class ConnectionDialog(QDialog):
         self.list.itemActivated.connect(lambda _item: self._open())
         self.add_file_button.clicked.connect(self._add_file)
         self.add_server_button.clicked.connect(self._add_server)
+        self.create_server_button.clicked.connect(self._create_server)
         self.test_button.clicked.connect(self.test_selected)
         self.remove_button.clicked.connect(self._remove)
         self.open_button.clicked.connect(self._open)
@@ -226,6 +229,16 @@ class ConnectionDialog(QDialog):
         dialog = ServerBaseDialog(self)
         if dialog.exec():
             self.add_known(dialog.name_edit.text().strip(), dialog.location())
+
+    def _create_server(self) -> None:
+        from vostok_desktop.gui.create_server_dialog import CreateServerBaseDialog
+
+        dialog = CreateServerBaseDialog(self)
+        if dialog.exec() and dialog.created is not None:
+            self.add_known(dialog.name_edit.text().strip(), dialog.created)
+            self.status_label.setText(
+                f"База создана. Войдите как «{dialog.created.login}»: "
+                "выберите её и нажмите «Открыть».")
 
     def test_selected(self) -> None:
         entry = self.selected()
