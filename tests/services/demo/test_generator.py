@@ -38,8 +38,9 @@ from vostok_desktop.domain.validators import (
     validate_kpp,
     validate_ogrn_any,
 )
-from vostok_desktop.services.demo import generator as demo_data
-from vostok_desktop.services.demo.generator import DemoSummary, generate_demo_data
+from vostok_desktop.services.demo import clients, common, names
+from vostok_desktop.services.demo.common import DemoSummary
+from vostok_desktop.services.demo.generator import generate_demo_data
 
 SCALE = 300
 
@@ -50,7 +51,7 @@ def _rows(base: OpenedBase, sql: str) -> list[tuple]:
 
 
 def _table_counts(base: OpenedBase) -> dict[str, int]:
-    tables = (*demo_data.BULK_TABLES, "departments", "directions", "employees",
+    tables = (*clients.BULK_TABLES, "departments", "directions", "employees",
               "client_groups", "custom_fields", "favourites")
     return {t: _rows(base, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
 
@@ -258,12 +259,12 @@ def test_cancel_from_progress_leaves_the_base_empty(empty_base: OpenedBase) -> N
 
     def cancel_after_first_batch(stage: str, done: int, total: int) -> None:
         stages.append((stage, done, total))
-        if stage == demo_data.STAGE_CLIENTS and done > 0:
+        if stage == common.STAGE_CLIENTS and done > 0:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         generate_demo_data(empty_base, 12_000, progress=cancel_after_first_batch)
-    assert stages[-1][0] == demo_data.STAGE_CLIENTS
+    assert stages[-1][0] == common.STAGE_CLIENTS
     assert set(_table_counts(empty_base).values()) == {0}
     # The base is as good as new: a second run succeeds.
     summary = generate_demo_data(empty_base, 20)
@@ -274,8 +275,8 @@ def test_progress_reports_russian_stages(empty_base: OpenedBase) -> None:
     seen: list[tuple[str, int, int]] = []
     generate_demo_data(empty_base, 25, progress=lambda *args: seen.append(args))
     stages = [s for s, _d, _t in seen]
-    assert demo_data.STAGE_REFERENCE in stages and demo_data.STAGE_CLIENTS in stages
-    assert (demo_data.STAGE_CLIENTS, 25, 25) in seen
+    assert common.STAGE_REFERENCE in stages and common.STAGE_CLIENTS in stages
+    assert (common.STAGE_CLIENTS, 25, 25) in seen
     assert all(re.search("[а-я]", s) for s in stages)
 
 
@@ -302,14 +303,14 @@ def test_rejects_bad_scale(empty_base: OpenedBase) -> None:
     with pytest.raises(ValueError):
         generate_demo_data(empty_base, -1)
     with pytest.raises(ValueError):
-        generate_demo_data(empty_base, demo_data.MAX_CLIENTS + 1)
+        generate_demo_data(empty_base, common.MAX_CLIENTS + 1)
 
 
 def test_translit_makes_ascii_logins() -> None:
-    assert demo_data.translit("Щукина Юлия") == "shchukina yuliya"
-    assert demo_data.translit("Ёлкин") == "elkin"
-    assert demo_data._female_surname("Горский") == "Горская"
-    assert demo_data._patronymics("Сергей") == ("Сергеевич", "Сергеевна")
-    assert demo_data._patronymics("Юрий") == ("Юрьевич", "Юрьевна")
-    assert demo_data._patronymics("Павел") == ("Павлович", "Павловна")
-    assert demo_data._patronymics("Михаил") == ("Михайлович", "Михайловна")
+    assert names.translit("Щукина Юлия") == "shchukina yuliya"
+    assert names.translit("Ёлкин") == "elkin"
+    assert names.female_surname("Горский") == "Горская"
+    assert names.patronymics("Сергей") == ("Сергеевич", "Сергеевна")
+    assert names.patronymics("Юрий") == ("Юрьевич", "Юрьевна")
+    assert names.patronymics("Павел") == ("Павлович", "Павловна")
+    assert names.patronymics("Михаил") == ("Михайлович", "Михайловна")

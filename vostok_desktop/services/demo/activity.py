@@ -47,7 +47,7 @@ from vostok_desktop.domain.work import (
     WorkKind,
     WorkRecord,
 )
-from vostok_desktop.services.demo.generator import DEMO_SEED
+from vostok_desktop.services.demo.common import DEMO_SEED
 from vostok_desktop.services.hotline import requests as hl
 from vostok_desktop.services.hotline.calendar import WorkingCalendar, load_calendar
 from vostok_desktop.services.telephony.call_log import CallLogRecorder
