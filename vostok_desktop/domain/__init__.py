@@ -16,6 +16,15 @@ from vostok_desktop.domain.clients import (
     PhoneKind,
     Responsibility,
 )
+from vostok_desktop.domain.distributives import (
+    Distributive,
+    DistributiveMovement,
+    DistributiveStatus,
+    Kit,
+    MovementKind,
+    ProductSystem,
+    SystemKind,
+)
 from vostok_desktop.domain.extra import (
     Attachment,
     ChangeLog,
@@ -33,4 +42,6 @@ __all__ = [
     "CustomFieldType", "CustomValue", "Department", "Direction", "Email", "Employee",
     "EmployeeRole", "Favourite", "Phone", "PhoneKind", "Responsibility",
     "Call", "CallDirection", "CallEvent", "CallEventKind",
+    "Distributive", "DistributiveMovement", "DistributiveStatus", "Kit", "MovementKind",
+    "ProductSystem", "SystemKind",
 ]

@@ -48,6 +48,10 @@ class Right(enum.StrEnum):
     TEMPLATES_EDIT = "templates.edit"
     CHANGELOG_RESTORE = "changelog.restore"
     USERS_ADMIN = "users.admin"
+    DISTRIBUTIVES_MOVE = "distributives.move"
+    DISTRIBUTIVES_STOCK = "distributives.stock"
+    DISTRIBUTIVES_FILES = "distributives.files"
+    DISTRIBUTIVES_CATALOGUE = "distributives.catalogue"
 
 
 RIGHT_TITLES: dict[Right, str] = {
@@ -63,6 +67,10 @@ RIGHT_TITLES: dict[Right, str] = {
     Right.TEMPLATES_EDIT: "Изменение шаблонов печатных форм",
     Right.CHANGELOG_RESTORE: "Восстановление значений из журнала изменений",
     Right.USERS_ADMIN: "Пользователи и права",
+    Right.DISTRIBUTIVES_MOVE: "Движение дистрибутивов",
+    Right.DISTRIBUTIVES_STOCK: "Склад",
+    Right.DISTRIBUTIVES_FILES: "ЗВЭ/КЦ файлы",
+    Right.DISTRIBUTIVES_CATALOGUE: "Каталог систем КонсультантПлюс",
 }
 
 # What a new base gives each role; administrators change it in «Пользователи и права».
@@ -70,8 +78,10 @@ DEFAULT_ROLE_RIGHTS: dict[EmployeeRole, frozenset[Right]] = {
     EmployeeRole.ADMIN: frozenset(Right),
     EmployeeRole.HEAD: frozenset(Right) - {Right.USERS_ADMIN, Right.CHANGELOG_RESTORE},
     EmployeeRole.MANAGER: frozenset({Right.CLIENT_CREATE, Right.CLIENT_EDIT,
-                                     Right.EXPORT_EXCEL, Right.PRINT_MASS}),
-    EmployeeRole.SERVICE_ENGINEER: frozenset({Right.CLIENT_EDIT, Right.PRINT_MASS}),
+                                     Right.EXPORT_EXCEL, Right.PRINT_MASS,
+                                     Right.DISTRIBUTIVES_MOVE}),
+    EmployeeRole.SERVICE_ENGINEER: frozenset({Right.CLIENT_EDIT, Right.PRINT_MASS,
+                                              Right.DISTRIBUTIVES_MOVE}),
     EmployeeRole.TELEMARKETER: frozenset({Right.CLIENT_CREATE, Right.CLIENT_EDIT}),
     EmployeeRole.OPERATOR: frozenset({Right.CLIENT_CREATE, Right.CLIENT_EDIT}),
 }
