@@ -1,6 +1,12 @@
 """Domain models and validators. Never imports Qt."""
 
-from vostok_desktop.domain import access, documents, hotline, work  # noqa: F401 - registers models
+from vostok_desktop.domain import (  # noqa: F401 - registers models
+    access,
+    documents,
+    hotline,
+    reference,
+    work,
+)
 from vostok_desktop.domain.base import Base
 from vostok_desktop.domain.clients import (
     Address,

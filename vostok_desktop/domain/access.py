@@ -52,6 +52,7 @@ class Right(enum.StrEnum):
     DISTRIBUTIVES_STOCK = "distributives.stock"
     DISTRIBUTIVES_FILES = "distributives.files"
     DISTRIBUTIVES_CATALOGUE = "distributives.catalogue"
+    REFERENCE_EDIT = "reference.edit"
 
 
 RIGHT_TITLES: dict[Right, str] = {
@@ -71,6 +72,7 @@ RIGHT_TITLES: dict[Right, str] = {
     Right.DISTRIBUTIVES_STOCK: "Склад",
     Right.DISTRIBUTIVES_FILES: "ЗВЭ/КЦ файлы",
     Right.DISTRIBUTIVES_CATALOGUE: "Каталог систем КонсультантПлюс",
+    Right.REFERENCE_EDIT: "Справочники",
 }
 
 # What a new base gives each role; administrators change it in «Пользователи и права».

@@ -26,6 +26,7 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "app.about": "",
     "app.upgrade_schema": "",
     "admin.users": "",
+    "service.reference": "",
     "admin.change_password": "",
     "tab.close": "Ctrl+W",
     "tab.next": "Ctrl+Tab",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -190,15 +191,32 @@ class ConditionsEditor(QWidget):
         return FilterGroup(tuple(r.condition() for r in self.rows), self.any_radio.isChecked())
 
 
+SHARED = "shared"
+
+
+@dataclass(frozen=True)
+class SharedFilterInfo:
+    """A shared filter as the builder offers it: may this user change or delete it."""
+
+    group: FilterGroup
+    editable: bool
+    owner_name: str
+
+
 class FilterBuilderDialog(QDialog):
     """Build a filter; save it under a name (per user) or load a saved one."""
 
     def __init__(self, fields: Sequence[FieldSpec], current: FilterGroup | None,
                  saved: dict[str, FilterGroup], parent: QWidget | None = None,
-                 title: str = "Фильтр списка") -> None:
+                 title: str = "Фильтр списка",
+                 shared: dict[str, SharedFilterInfo] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.saved = dict(saved)
+        # Shared filters (kept in the base): None when the base has none to offer.
+        self.shared = dict(shared) if shared is not None else None
+        self.shared_added: dict[str, FilterGroup] = {}
+        self.shared_removed: list[str] = []
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Сохранённые:"))
@@ -212,6 +230,11 @@ class FilterBuilderDialog(QDialog):
         self.delete_button = QPushButton("Удалить сохранённый")
         self.delete_button.clicked.connect(self._delete_saved)
         top.addWidget(self.save_button)
+        self.share_button = QPushButton("Сделать общим…")
+        self.share_button.setToolTip("Сохранить фильтр для всех пользователей")
+        self.share_button.clicked.connect(self._share_as)
+        self.share_button.setVisible(self.shared is not None)
+        top.addWidget(self.share_button)
         top.addWidget(self.delete_button)
         layout.addLayout(top)
         self.editor = ConditionsEditor(fields)
@@ -235,11 +258,42 @@ class FilterBuilderDialog(QDialog):
         self.saved_box.addItem("— не выбран —", None)
         for name in sorted(self.saved):
             self.saved_box.addItem(name, name)
+        for name, info in sorted((self.shared or {}).items()):
+            owner = f", {info.owner_name}" if info.owner_name else ""
+            self.saved_box.addItem(f"{name} (общий{owner})", (SHARED, name))
 
     def _load_saved(self) -> None:
         name = self.saved_box.currentData()
-        if name in self.saved:
+        if isinstance(name, tuple) and self.shared and name[1] in self.shared:
+            self.editor.set_group(self.shared[name[1]].group)
+        elif name in self.saved:
             self.editor.set_group(self.saved[name])
+
+    def _share_as(self) -> None:
+        current = self.saved_box.currentData() or ""
+        current = current[1] if isinstance(current, tuple) else current
+        name, ok = QInputDialog.getText(self, "Общий фильтр",
+                                        "Название общего фильтра (его увидят все):",
+                                        text=current)
+        if ok and name.strip():
+            self.share_current(name.strip())
+
+    def share_current(self, name: str) -> bool:
+        """Share the current conditions under ``name`` (written when the dialog closes)."""
+        group = self.result_filter()
+        if self.shared is None or group.is_empty():
+            return False
+        existing = self.shared.get(name)
+        if existing is not None and not existing.editable:
+            QMessageBox.information(self, "Общий фильтр",
+                                    f"Общий фильтр «{name}» сохранил другой сотрудник: "
+                                    "выберите другое название.")
+            return False
+        self.shared[name] = SharedFilterInfo(group, True, "")
+        self.shared_added[name] = group
+        self._fill_saved()
+        self.saved_box.setCurrentIndex(self.saved_box.findData((SHARED, name)))
+        return True
 
     def _save_as(self) -> None:
         current = self.saved_box.currentData() or ""
@@ -255,7 +309,17 @@ class FilterBuilderDialog(QDialog):
 
     def _delete_saved(self) -> None:
         name = self.saved_box.currentData()
-        if name in self.saved:
+        if isinstance(name, tuple) and self.shared and name[1] in self.shared:
+            if not self.shared[name[1]].editable:
+                QMessageBox.information(self, "Общий фильтр",
+                                        "Общий фильтр удаляет его автор или тот, у кого "
+                                        "есть право «Справочники».")
+                return
+            del self.shared[name[1]]
+            self.shared_added.pop(name[1], None)
+            self.shared_removed.append(name[1])
+            self._fill_saved()
+        elif name in self.saved:
             del self.saved[name]
             self._fill_saved()
 
@@ -278,9 +342,15 @@ class ColourRulesDialog(QDialog):
 
     def __init__(self, fields: Sequence[FieldSpec], rules: Sequence[ColourRule],
                  defaults: Callable[[], list[ColourRule]],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, can_share: bool | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Правила раскраски списка")
+        # «Общие для всех»: shown when the base keeps rules; enabled with the right.
+        self.share_box = QCheckBox("Сделать эти правила общими для всех пользователей")
+        self.share_box.setVisible(can_share is not None)
+        self.share_box.setEnabled(bool(can_share))
+        if can_share is False:
+            self.share_box.setToolTip("Нужно право «Справочники»")
         self.fields = list(fields)
         self.defaults = defaults
         self.rules: list[ColourRule] = list(rules)
@@ -312,12 +382,13 @@ class ColourRulesDialog(QDialog):
         self.apply_button = QPushButton("Запомнить изменения правила")
         self.apply_button.clicked.connect(self._store_current)
         layout.addWidget(self.apply_button, 8, 0, 1, 2)
+        layout.addWidget(self.share_box, 9, 0, 1, 2)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons, 9, 0, 1, 2)
+        layout.addWidget(buttons, 10, 0, 1, 2)
         self._colour = "#ffffff"
         self._current = -1
         self.list.currentRowChanged.connect(self._select)

@@ -1,7 +1,9 @@
-"""Users and rights administration («Пользователи и права») and «Сменить пароль…».
+"""Users and rights administration («Пользователи и права»), «Сменить пароль…» and
+the reference-data editors («Справочники»).
 
-``install_admin(window)`` registers the two actions in the one registry and puts them in
-the «Сервис» menu: «Пользователи и права…» for those with the right ``users.admin``,
+``install_admin(window)`` registers the actions in the one registry and puts them in
+the «Сервис» menu: «Справочники…» for everyone (read-only without the right
+«Справочники»), «Пользователи и права…» for those with the right ``users.admin``,
 «Сменить пароль…» for everyone working in a server base.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from vostok_desktop.db import BaseKind
 from vostok_desktop.domain.access import Right
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 MENU_TITLE = "Сервис"
 USERS = "admin.users"
 CHANGE_PASSWORD = "admin.change_password"
+REFERENCE = "service.reference"
 
 
 class AdminArea(QObject):
@@ -40,12 +43,16 @@ class AdminArea(QObject):
             access.load_profile(base, self.context.employee_id)
         server = base.location.kind is BaseKind.SERVER
         a = self.context.actions
+        # Always enabled: without the right the editors open read-only and say why.
+        a.register(REFERENCE, "Справочники…", self.open_reference, category=MENU_TITLE,
+                   parent=window)
         a.register(USERS, "Пользователи и права…", self.open_users, category=MENU_TITLE,
                    parent=window, enabled_when=self.may_administer)
         a.register(CHANGE_PASSWORD, "Сменить пароль…", self.change_password,
                    category=MENU_TITLE, parent=window, enabled_when=lambda: server)
         permitted = getattr(a, "permitted", lambda _action_id: True)
-        for action_id, allowed in ((USERS, self.may_administer()), (CHANGE_PASSWORD, server)):
+        for action_id, allowed in ((REFERENCE, True), (USERS, self.may_administer()),
+                                   (CHANGE_PASSWORD, server)):
             action = a.action(action_id)
             window.addAction(action)
             action.setEnabled(allowed and permitted(action_id))
@@ -54,6 +61,7 @@ class AdminArea(QObject):
         self.menu = self._service_menu()
         if self.menu is not None:
             self.menu.addSeparator()
+            self.menu.addAction(a.action(REFERENCE))
             self.menu.addAction(a.action(USERS))
             self.menu.addAction(a.action(CHANGE_PASSWORD))
 
@@ -65,6 +73,12 @@ class AdminArea(QObject):
             if action.text() == MENU_TITLE and action.menu() is not None:
                 return action.menu()  # type: ignore[return-value]
         return None
+
+    def open_reference(self) -> QWidget:
+        """Open (or bring forward) «Справочники»."""
+        from vostok_desktop.gui.admin.reference_dialog import open_reference_editor
+
+        return open_reference_editor(self.window, self.context)
 
     def open_users(self) -> UsersRightsDialog | None:
         """Open (or bring forward) «Пользователи и права»; refused without the right."""

@@ -26,13 +26,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from vostok_desktop.gui.admin.reference_list_store import ListSettingsStore
 from vostok_desktop.gui.context import AppContext
+from vostok_desktop.gui.filter_dialogs import SharedFilterInfo
 from vostok_desktop.gui.models.keyset_model import (
     BoundSource,
     ColumnSpec,
@@ -44,10 +47,6 @@ from vostok_desktop.services.lists.filters import (
     ColourRule,
     FieldSpec,
     FilterGroup,
-    dump_colour_rules,
-    dump_saved_filters,
-    load_colour_rules,
-    load_saved_filters,
 )
 
 LAYOUT_VERSION = 1
@@ -171,8 +170,9 @@ class KeysetListAgent(QWidget):
         self.marked_box.toggled.connect(lambda _c: self.apply_query())
         context.bus.entities_changed.connect(self._entities_changed)
 
-        self._colour_rules = load_colour_rules(
-            self._qs_value("colour_rules"), self.default_colour_rules)
+        # Saved filters and colour rules: in the base (own and shared), else QSettings.
+        self.list_store = ListSettingsStore(context, self.settings_name, self._qs_key)
+        self._colour_rules = self.list_store.colour_rules(self.default_colour_rules)
         self.model.set_colour_rules(self._colour_rules)
         self.restore_layout()
         self._apply_default_widths_if_new()
@@ -408,11 +408,17 @@ class KeysetListAgent(QWidget):
 
     # -- filters and colours -------------------------------------------------------------
     def saved_filters(self) -> dict[str, FilterGroup]:
-        return load_saved_filters(self._qs_value("saved_filters"))
+        """The user's own saved filters (the base's and any left in QSettings)."""
+        return self.list_store.stored().own
 
     def store_saved_filters(self, filters: dict[str, FilterGroup]) -> None:
-        self.context.qsettings.setValue(self._qs_key("saved_filters"),
-                                        dump_saved_filters(filters))
+        self.list_store.store_own(filters)
+
+    def _shared_for_builder(self) -> dict[str, SharedFilterInfo] | None:
+        if not self.list_store.in_base():
+            return None
+        return {name: SharedFilterInfo(f.group, f.editable, f.owner_name)
+                for name, f in self.list_store.stored().shared.items()}
 
     def set_user_filter(self, group: FilterGroup | None, name: str = "") -> None:
         self._user_filter = group if group is not None and not group.is_empty() else None
@@ -428,31 +434,44 @@ class KeysetListAgent(QWidget):
     def edit_filter(self) -> None:
         from vostok_desktop.gui.filter_dialogs import FilterBuilderDialog
 
-        dialog = FilterBuilderDialog(self.filter_fields, self._user_filter, self.saved_filters(),
-                                     self)
+        stored = self.list_store.stored()
+        dialog = FilterBuilderDialog(self.filter_fields, self._user_filter, stored.own, self,
+                                     shared=self._shared_for_builder())
         accepted = dialog.exec()
         self.store_saved_filters(dialog.saved)
+        if not self.list_store.store_shared(dialog.shared_added, dialog.shared_removed):
+            QMessageBox.warning(self, "Общий фильтр", "Общий фильтр не сохранён: "
+                                f"{self.list_store.last_error}")
         if accepted:
             group = dialog.result_filter()
-            name = next((n for n, g in dialog.saved.items() if g == group), "")
+            everything = {**{n: i.group for n, i in (dialog.shared or {}).items()},
+                          **dialog.saved}
+            name = next((n for n, g in everything.items() if g == group), "")
             self.set_user_filter(group, name)
 
     def colour_rules(self) -> list[ColourRule]:
         return list(self._colour_rules)
 
-    def set_colour_rules(self, rules: Sequence[ColourRule]) -> None:
+    def set_colour_rules(self, rules: Sequence[ColourRule], shared: bool = False) -> bool:
+        """Apply and keep the rules (``shared``: for everybody, needs «Справочники»);
+        False when sharing was refused (the rules still apply here)."""
         self._colour_rules = list(rules)
-        self.context.qsettings.setValue(self._qs_key("colour_rules"),
-                                        dump_colour_rules(self._colour_rules))
+        kept = self.list_store.store_colour_rules(self._colour_rules, shared=shared)
         self.model.set_colour_rules(self._colour_rules)
+        return kept or not shared
 
     def edit_colour_rules(self) -> None:
         from vostok_desktop.gui.filter_dialogs import ColourRulesDialog
 
+        can_share = (self.list_store.can_share_colours() if self.list_store.in_base()
+                     else None)
         dialog = ColourRulesDialog(self.filter_fields, self._colour_rules,
-                                   self.default_colour_rules, self)
+                                   self.default_colour_rules, self, can_share=can_share)
         if dialog.exec():
-            self.set_colour_rules(dialog.rules)
+            shared = dialog.share_box.isEnabled() and dialog.share_box.isChecked()
+            if not self.set_colour_rules(dialog.rules, shared=shared):
+                QMessageBox.warning(self, "Правила раскраски", "Правила не стали общими: "
+                                    f"{self.list_store.last_error}")
 
     def _fill_filter_menu(self) -> None:
         menu = self.filter_menu
@@ -463,11 +482,14 @@ class KeysetListAgent(QWidget):
             menu.addAction(self.context.actions.action(builder_id))
         else:
             menu.addAction("Настроить фильтр…", self.edit_filter)
-        saved = self.saved_filters()
-        if saved:
+        stored = self.list_store.stored()
+        entries = [(name, name, group) for name, group in sorted(stored.own.items())]
+        entries += [(name, f"{name} (общий)", f.group)
+                    for name, f in sorted(stored.shared.items()) if name not in stored.own]
+        if entries:
             menu.addSeparator()
-            for name, group in sorted(saved.items()):
-                act = menu.addAction(name)
+            for name, title, group in entries:
+                act = menu.addAction(title)
                 act.setCheckable(True)
                 act.setChecked(name == self._user_filter_name)
                 act.triggered.connect(lambda _c=False, n=name, g=group: self.set_user_filter(g, n))
