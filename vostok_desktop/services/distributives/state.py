@@ -79,12 +79,20 @@ def client_distributives(base: OpenedBase, client_id: int, *,
 def client_history(s: Session, client_id: int, limit: int = HISTORY_LIMIT
                    ) -> list[MovementRow]:
     """The client's movements newest first: those that brought a distributive to it (or
-    reserved one for it) and those that took one away. Two index-ordered branches."""
-    ids = (select(M.id).where(M.to_client_id == client_id)
-           .union(select(M.id).where(M.from_client_id == client_id))).subquery()
-    stmt = (movement_select().where(M.id.in_(select(ids.c.id)))
-            .order_by(M.moved_on.desc(), M.id.desc()).limit(limit))
-    return movement_rows(s.execute(stmt))
+    reserved one for it) and those that took one away.
+
+    The newest ids come first from two index-ordered branches, then their rows by key:
+    given the ids as a subquery, PostgreSQL joined every movement of the base before
+    filtering (2 s at 100k clients instead of a few ms)."""
+    newest = (M.moved_on.desc(), M.id.desc())
+    keys: set[tuple[date, int]] = set()
+    for column in (M.to_client_id, M.from_client_id):
+        keys.update(s.execute(select(M.moved_on, M.id).where(column == client_id)
+                              .order_by(*newest).limit(limit)).tuples())
+    ids = [movement_id for _on, movement_id in sorted(keys, reverse=True)[:limit]]
+    if not ids:
+        return []
+    return movement_rows(s.execute(movement_select().where(M.id.in_(ids)).order_by(*newest)))
 
 
 def distributive_history(base: OpenedBase, distributive_id: int) -> list[MovementRow]:
