@@ -30,6 +30,8 @@ BENCHMARKS: dict[str, str] = {
     "office": "xlsx export 100k, import 100k with duplicate analysis, DOCX invoices/s",
     "startup": "process start to first paint of the main window vs a bare PySide6 window",
     "server": "live updates: a change on one connection -> refreshed in an agent model",
+    "distributives": "card page, state on a date, agent first page and number search, "
+                     "stock, overdue demos; RLS ratios on PostgreSQL",
 }
 
 
@@ -104,6 +106,13 @@ def bench_server(scale: int, base_arg: str | None) -> tuple[str, dict[str, float
         return base.dialect, run(base, scale)
 
 
+def bench_distributives(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
+    from benchmarks.bench_distributives import run
+
+    with filled_base(scale, base_arg) as base:
+        return base.dialect, run(base, scale)
+
+
 def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
     """Spawn the probe in fresh processes, alternating bare and app, 7 runs each."""
     import tempfile
@@ -141,7 +150,8 @@ def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, floa
 
 
 RUNNERS = {"load": bench_load, "agents": bench_agents, "caller": bench_caller,
-           "office": bench_office, "startup": bench_startup, "server": bench_server}
+           "office": bench_office, "startup": bench_startup, "server": bench_server,
+           "distributives": bench_distributives}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,7 +38,7 @@ from vostok_desktop.domain.validators import (
     validate_kpp,
     validate_ogrn_any,
 )
-from vostok_desktop.services.demo import clients, common, names
+from vostok_desktop.services.demo import clients, common, distributives, names
 from vostok_desktop.services.demo.common import DemoSummary
 from vostok_desktop.services.demo.generator import generate_demo_data
 
@@ -52,7 +52,7 @@ def _rows(base: OpenedBase, sql: str) -> list[tuple]:
 
 def _table_counts(base: OpenedBase) -> dict[str, int]:
     tables = (*clients.BULK_TABLES, "departments", "directions", "employees",
-              "client_groups", "custom_fields", "favourites")
+              "client_groups", "custom_fields", "favourites", *distributives.TABLES)
     return {t: _rows(base, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
 
 

@@ -16,12 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, text, update
+from sqlalchemy import and_, delete, exists, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Base, Client, Contact, Phone
 from vostok_desktop.domain.base import utcnow
+from vostok_desktop.domain.distributives import Distributive, DistributiveMovement, Kit
 from vostok_desktop.services.common.change_log import (
     display_value,
     move_client_history,
@@ -281,7 +282,10 @@ def merge_clients(base: OpenedBase, survivor_id: int, duplicate_id: int,
             f", ИНН {duplicate.inn})" if duplicate.inn else ")")
         dup_version = duplicate.version
         s.expunge(duplicate)
+        moved = _move_distributives(s, survivor_id, duplicate_id)
         for column in _client_fk_columns():
+            if column.table.name in _DISTRIBUTIVE_TABLES:
+                continue
             _drop_unique_clashes(s, column, survivor_id, duplicate_id)
             s.execute(update(column.table).where(column == duplicate_id)
                       .values({column.name: survivor_id}))
@@ -297,3 +301,62 @@ def merge_clients(base: OpenedBase, survivor_id: int, duplicate_id: int,
         record_changes(s, "clients", survivor_id, survivor_id, employee_id, old, new)
         record_changes(s, "clients", survivor_id, survivor_id, employee_id,
                        {}, {"merged_from": dup_title})
+        if any(moved.values()):
+            record_changes(s, "clients", survivor_id, survivor_id, employee_id, {}, {
+                "merged_distributives": _moved_text(moved)})
+
+
+# Tables whose client columns the merge moves itself (a distributive's kit must stay a kit
+# of its own client: the two move together).
+_DISTRIBUTIVE_TABLES = frozenset({"kits", "distributives", "distributive_movements"})
+_MOVED_TITLES = {"kits": "комплектов", "distributives": "дистрибутивов",
+                 "reservations": "резервов", "movements": "движений"}
+
+
+def _moved_text(moved: dict[str, int]) -> str:
+    return ", ".join(f"{_MOVED_TITLES[k]}: {n}" for k, n in moved.items() if n)
+
+
+def _move_distributives(s: Session, survivor_id: int, duplicate_id: int) -> dict[str, int]:
+    """Re-point the duplicate's kits, distributives, reservations and the movements that
+    name it («from» or «to») to the survivor; returns how many of each moved.
+
+    The distributive's (client, kit) key points at its kit: the kit link is lifted, the
+    kits and distributives move, the link is put back. On a server base the movements are
+    a record ordinary logins may not rewrite: the merge is then refused, nothing written.
+    """
+    d, k, m = Distributive, Kit, DistributiveMovement
+    kit_of = dict(s.execute(select(d.id, d.kit_id).where(
+        d.client_id == duplicate_id, d.kit_id.is_not(None))).tuples().all())
+    moved = {"kits": 0, "distributives": 0, "reservations": 0, "movements": 0}
+    movement_ids = s.scalars(select(m.id).where(or_(
+        m.from_client_id == duplicate_id, m.to_client_id == duplicate_id))).all()
+    if movement_ids and s.get_bind().dialect.name == "postgresql" and not s.scalar(text(
+            "select has_table_privilege('distributive_movements', 'UPDATE')")):
+        raise MergeRefused(
+            f"У клиента есть история движений дистрибутивов ({len(movement_ids)}): на "
+            "сервере её переносит только владелец базы. Объединение не выполнено; "
+            "обратитесь к администратору базы.")
+    if kit_of:
+        s.execute(update(d).where(d.id.in_(list(kit_of))).values(kit_id=None))
+    moved["kits"] = s.execute(update(k).where(k.client_id == duplicate_id)
+                              .values(client_id=survivor_id)).rowcount
+    moved["distributives"] = s.execute(update(d).where(d.client_id == duplicate_id)
+                                       .values(client_id=survivor_id)).rowcount
+    by_kit: dict[int, list[int]] = defaultdict(list)
+    for distributive_id, kit_id in kit_of.items():
+        by_kit[kit_id].append(distributive_id)
+    for kit_id, ids in by_kit.items():
+        s.execute(update(d).where(d.id.in_(ids)).values(kit_id=kit_id))
+    moved["reservations"] = s.execute(update(d).where(d.reserved_for_client_id == duplicate_id)
+                                      .values(reserved_for_client_id=survivor_id)).rowcount
+    for column in (m.from_client_id, m.to_client_id):
+        s.execute(update(m).where(column == duplicate_id).values({column.key: survivor_id}))
+    moved["movements"] = len(movement_ids)
+    # A transfer between the two merged clients became one from the survivor to itself:
+    # it stays in the history as it was written.
+    return moved
+
+
+class MergeRefused(ValueError):
+    """The merge cannot be done; the message says why, in Russian."""

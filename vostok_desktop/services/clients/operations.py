@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from vostok_desktop.db import OpenedBase
@@ -19,6 +19,7 @@ from vostok_desktop.domain import (
     Responsibility,
 )
 from vostok_desktop.domain.base import utcnow
+from vostok_desktop.domain.distributives import Distributive, DistributiveMovement
 from vostok_desktop.services.common.change_log import display_value, insert_log_rows
 from vostok_desktop.services.lists.favourites import set_favourites
 
@@ -117,5 +118,52 @@ def set_responsible(base: OpenedBase, client_ids: Sequence[int], direction_id: i
     return changed
 
 
-__all__ = ["favourite_ids", "log_rows", "set_favourite", "set_marked_for_deletion",
+class ClientDeleteRefused(ValueError):
+    """A client that may not be deleted; the message names it and says what to do."""
+
+
+def distributive_ties(conn: Connection, client_id: int) -> tuple[int, int]:
+    """(distributives at or reserved for the client, movements naming it)."""
+    d, m = Distributive, DistributiveMovement
+    held = conn.scalar(select(func.count()).select_from(d).where(or_(
+        d.client_id == client_id, d.reserved_for_client_id == client_id)))
+    history = conn.scalar(select(func.count()).select_from(m).where(or_(
+        m.from_client_id == client_id, m.to_client_id == client_id)))
+    return int(held or 0), int(history or 0)
+
+
+def delete_clients(base: OpenedBase, client_ids: Sequence[int],
+                   employee_id: int | None) -> list[int]:
+    """Delete clients (with their contacts, phones and the rest) in one transaction.
+
+    A client that has distributives, or had them (their movements name it), is refused
+    with a message naming it: the history of distributives must stay whole. Nothing is
+    deleted then. Returns the ids deleted."""
+    ids = list(dict.fromkeys(client_ids))
+    with base.engine.begin() as conn:
+        names = dict(conn.execute(select(Client.id, Client.short_name)
+                                  .where(Client.id.in_(ids))).tuples().all())
+        for cid in ids:
+            if cid not in names:
+                continue
+            held, history = distributive_ties(conn, cid)
+            if held:
+                raise ClientDeleteRefused(
+                    f"У клиента «{names[cid]}» есть дистрибутивы ({held}): удалить нельзя, "
+                    "отключите или передайте их")
+            if history:
+                raise ClientDeleteRefused(
+                    f"У клиента «{names[cid]}» есть история движений дистрибутивов "
+                    f"({history}): удалить нельзя, пометьте его на удаление")
+        present = [cid for cid in ids if cid in names]
+        if not present:
+            return []
+        insert_log_rows(conn, log_rows(
+            (("clients", cid, cid, "short_name", names[cid], None) for cid in present),
+            employee_id), employee_id)
+        conn.execute(delete(Client).where(Client.id.in_(present)))
+    return present
+
+
+__all__ = ["ClientDeleteRefused", "delete_clients", "distributive_ties", "favourite_ids", "log_rows", "set_favourite", "set_marked_for_deletion",
            "set_responsible", "touch_clients"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from vostok_desktop.services.demo.areas import run_area_steps
+from vostok_desktop.services.demo.areas import AREA_TABLES, run_area_steps
 from vostok_desktop.services.demo.clients import BULK_TABLES, COLUMNS, ClientGenerator
 from vostok_desktop.services.demo.common import (
     STAGE_ANALYZE,
@@ -24,6 +24,7 @@ from vostok_desktop.services.demo.common import (
     AreaContext,
     DemoSummary,
     ProgressCallback,
+    suspend_indexes_postgresql,
 )
 from vostok_desktop.services.demo.org import create_reference
 
@@ -155,14 +156,15 @@ def load_postgresql(
             conn.exec_driver_sql(ddl)
         if rebuild:
             progress(STAGE_INDEXES, len(rebuild), len(rebuild))
-        for table in quiet:
-            conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-
         for table in BULK_TABLES:
             conn.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"coalesce(max(id), 0) + 1, false) FROM {table}")
-        run_area_steps(AreaContext(session, admin_id, seed, summary))
+        # The areas' generated rows are not users' changes either: before the triggers
+        # come back (each area step sets its own tables' sequences).
+        run_area_steps(AreaContext(session, admin_id, seed, summary, progress))
+        for table in quiet:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         session.close()
     progress(STAGE_ANALYZE, 0, 1)
     _vacuum_analyze_postgresql(opened_base)
@@ -178,52 +180,14 @@ def _vacuum_analyze_postgresql(opened_base: OpenedBase) -> None:
             isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("SET statement_timeout = 0")
         try:
-            for table in BULK_TABLES:
+            for table in (*BULK_TABLES, *AREA_TABLES):
                 conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
         finally:
             conn.exec_driver_sql("RESET statement_timeout")
 
 
 def _suspend_indexes_postgresql(conn: Connection) -> list[str]:
-    """Drop plain indexes and foreign keys of the empty bulk tables; return the DDL to restore.
-
-    Building an index once and checking a foreign key with one join is many times faster
-    than maintaining them row by row. The definitions come from the catalog, so they stay
-    exactly what the migrations made; it all happens inside the loading transaction.
-    """
-    empty = [t for t in BULK_TABLES
-             if conn.exec_driver_sql(f"SELECT 1 FROM {t} LIMIT 1").first() is None]
-    indexes = conn.exec_driver_sql(
-        """
-        SELECT i.relname, pg_get_indexdef(i.oid)
-        FROM pg_index x
-        JOIN pg_class i ON i.oid = x.indexrelid
-        JOIN pg_class t ON t.oid = x.indrelid
-        WHERE t.relname = ANY(%(tables)s)
-          AND t.relnamespace = to_regnamespace(current_schema())
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c
-                          WHERE c.conindid = x.indexrelid AND c.conrelid = t.oid)
-        ORDER BY t.relname, i.relname
-        """,
-        {"tables": empty},
-    ).all()
-    foreign_keys = conn.exec_driver_sql(
-        """
-        SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
-        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-        WHERE c.contype = 'f' AND t.relname = ANY(%(tables)s)
-          AND t.relnamespace = to_regnamespace(current_schema())
-        ORDER BY t.relname, c.conname
-        """,
-        {"tables": empty},
-    ).all()
-    for table, name, _ddl in foreign_keys:
-        conn.exec_driver_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-    for name, _ddl in indexes:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    return [ddl for _name, ddl in indexes] + [
-        f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {ddl}'
-        for table, name, ddl in foreign_keys]
+    return suspend_indexes_postgresql(conn, BULK_TABLES)
 
 
 def load_sqlite(
@@ -263,7 +227,7 @@ def load_sqlite(
                     progress(STAGE_CLIENTS, done, clients)
             with conn.begin():
                 session = opened_base.sessions(bind=conn)
-                run_area_steps(AreaContext(session, admin_id, seed, summary))
+                run_area_steps(AreaContext(session, admin_id, seed, summary, progress))
                 session.close()
         except BaseException:
             conn.rollback()
