@@ -375,3 +375,13 @@ def test_name_keys_show_a_manager_only_the_clients_they_see(empty_base) -> None:
         with empty_base.engine.begin() as conn:
             conn.exec_driver_sql(f'DROP OWNED BY "{login}"')
             conn.exec_driver_sql(f'DROP ROLE "{login}"')
+
+
+def test_a_row_after_blank_lines_is_named_by_its_own_line(tmp_path) -> None:
+    """Blank lines are skipped, but a message names the line the user sees in the file."""
+    path = tmp_path / "gaps.csv"
+    path.write_bytes("\r\nНаименование;ИНН\r\nООО Ромашка;1\r\n\r\n;;\r\nООО Василёк;2\r\n"
+                     .encode("utf-8"))
+    table = sources.read_source(path)
+    assert [r[0] for r in table.rows] == ["ООО Ромашка", "ООО Василёк"]
+    assert [table.line(i) for i in range(len(table.rows))] == [3, 6]

@@ -68,14 +68,20 @@ class SourceTable:
     headers: list[str]
     rows: list[list[Any]]
     first_line: int = 2  # the file's line (row) number of rows[0]
+    # Each row's line in the file when blank lines were skipped (else first_line + index).
+    lines: list[int] | None = None
 
     def line(self, index: int) -> int:
+        if self.lines is not None and 0 <= index < len(self.lines):
+            return self.lines[index]
         return self.first_line + index
 
 
 def _finish(name: str, raw_rows: list[list[Any]]) -> SourceTable:
+    header_line = 1
     while raw_rows and all(v in (None, "") for v in raw_rows[0]):
         raw_rows.pop(0)
+        header_line += 1
     if not raw_rows:
         raise ImportFileError(f"В файле «{name}» нет ни одной строки")
     headers = ["" if v is None else str(v).strip() for v in raw_rows[0]]
@@ -83,13 +89,17 @@ def _finish(name: str, raw_rows: list[list[Any]]) -> SourceTable:
         headers.pop()
     if not headers:
         raise ImportFileError(f"В файле «{name}» нет строки заголовков")
-    rows = [r for r in raw_rows[1:] if any(v not in (None, "") for v in r)]
+    # Blank lines are skipped, but every row keeps its own line number for messages.
+    numbered = [(header_line + 1 + i, r) for i, r in enumerate(raw_rows[1:])
+                if any(v not in (None, "") for v in r)]
+    rows = [r for _line, r in numbered]
     if not rows:
         raise ImportFileError(f"В файле «{name}» только заголовок, строк с данными нет")
     if len(rows) > MAX_ROWS:
         raise ImportFileError(f"В файле «{name}» больше {MAX_ROWS:,} строк: разделите его"
                               .replace(",", " "))
-    return SourceTable(name, headers, rows)
+    return SourceTable(name, headers, rows, first_line=header_line + 1,
+                       lines=[line for line, _r in numbered])
 
 
 def read_source(path: Path, encoding: str = "auto") -> SourceTable:
