@@ -381,7 +381,7 @@ def test_a_row_after_blank_lines_is_named_by_its_own_line(tmp_path) -> None:
     """Blank lines are skipped, but a message names the line the user sees in the file."""
     path = tmp_path / "gaps.csv"
     path.write_bytes("\r\nНаименование;ИНН\r\nООО Ромашка;1\r\n\r\n;;\r\nООО Василёк;2\r\n"
-                     .encode("utf-8"))
+                     .encode())
     table = sources.read_source(path)
     assert [r[0] for r in table.rows] == ["ООО Ромашка", "ООО Василёк"]
     assert [table.line(i) for i in range(len(table.rows))] == [3, 6]
