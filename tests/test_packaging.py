@@ -23,4 +23,4 @@ def test_plugins_are_registered_as_entry_points() -> None:
     from importlib.metadata import entry_points
 
     names = {ep.name for ep in entry_points(group="vostok_desktop.plugins")}
-    assert {"asterisk_ami", "call_simulator"} <= names
+    assert {"asterisk_ami", "call_simulator", "rc_files"} <= names

@@ -1,8 +1,9 @@
 """The plugin API and discovery (entry-point group ``vostok_desktop.plugins``).
 
 A plugin is a module with ``register(api: PluginApi)``. Through the API it adds
-telephony providers now; importers, print forms, report definitions, card tabs and
-actions have their slots for later. A plugin that fails to import or to register is
+telephony providers and writers of distributive files (expcons.txt for ЗВЭ, requests
+to the КЦ; the built-in ones are in ``plugins/vostok_rc_files``); importers, print
+forms, report definitions, card tabs and actions have their slots for later. A plugin that fails to import or to register is
 logged and listed in ``PluginRegistry.errors`` (shown in «О программе»), never fatal.
 
 The telephony part is plain Python and knows nothing of Asterisk: a provider turns
@@ -19,8 +20,9 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from vostok_desktop.domain.telephony import (
     CALL_DIRECTION_TITLES,
@@ -33,12 +35,17 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "vostok_desktop.plugins"
 API_VERSION = 1
+# The entry point of the built-in writers of expcons.txt and КЦ requests.
+BUILTIN_FILES_PLUGIN = "rc_files"
 
 __all__ = [
     "API_VERSION", "CALL_DIRECTION_TITLES", "CallDirection", "CallEvent", "CallEventKind",
     "ENTRY_POINT_GROUP", "PluginApi", "PluginError", "PluginRegistry", "ProviderState",
     "ProviderStatus", "TelephonyError", "TelephonyProvider", "TelephonyProviderFactory",
     "load_plugins",
+    "BUILTIN_FILES_PLUGIN", "DistributiveFileWriter", "ExpertFileData", "ExpertKitLine",
+    "NETWORK_CENTRE_REQUEST_TITLES", "NetworkCentreRequestData", "NetworkCentreRequestKind",
+    "NetworkCentreRequestLine",
 ]
 
 
@@ -185,6 +192,105 @@ class TelephonyProviderFactory:
 
 
 # --------------------------------------------------------------------------
+# Distributive files: expcons.txt (ЗВЭ) and requests to the network centre (КЦ)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpertKitLine:
+    """One kit with the ЗВЭ flag, as it goes into expcons.txt."""
+
+    kit_id: int
+    kit_title: str
+    client_id: int
+    client_inn: str
+    client_name: str
+    distributive_numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExpertFileData:
+    """Everything an expcons.txt writer gets: the РИЦ and the flagged kits."""
+
+    company_code: str
+    company_name: str
+    made_on: date
+    kits: tuple[ExpertKitLine, ...]
+
+
+class NetworkCentreRequestKind(enum.StrEnum):
+    SHIPMENT = "shipment"  # отгрузка
+    TRANSFER = "transfer"  # передача
+
+
+NETWORK_CENTRE_REQUEST_TITLES: dict[NetworkCentreRequestKind, str] = {
+    NetworkCentreRequestKind.SHIPMENT: "Отгрузка",
+    NetworkCentreRequestKind.TRANSFER: "Передача",
+}
+
+
+@dataclass(frozen=True)
+class NetworkCentreRequestLine:
+    """One СВ/ЛСВ distributive of a request; ``holder_*``: where it is now (a transfer's
+    giving client; empty for one on the warehouse)."""
+
+    number: str
+    system_code: str
+    system_title: str
+    kind: str  # SystemKind value: local, network, flash, online
+    series: str
+    network_size: int
+    holder_inn: str = ""
+    holder_name: str = ""
+
+
+@dataclass(frozen=True)
+class NetworkCentreRequestData:
+    """Everything a КЦ request writer gets."""
+
+    kind: NetworkCentreRequestKind
+    company_code: str
+    company_name: str
+    made_on: date
+    client_id: int
+    client_inn: str
+    client_kpp: str
+    client_name: str
+    lines: tuple[NetworkCentreRequestLine, ...]
+    note: str = ""
+
+
+DataT_contra = TypeVar("DataT_contra", contravariant=True)
+
+
+@runtime_checkable
+class DistributiveFileWriter(Protocol[DataT_contra]):
+    """Turns the program's data into a file for the outside world (expcons.txt, a КЦ
+    request). ``id`` is unique per kind of file; ``title`` is shown in the dialogs."""
+
+    id: str
+    title: str
+
+    def file_name(self, data: DataT_contra) -> str:
+        """The file's suggested name (no folder)."""
+
+    def render(self, data: DataT_contra) -> bytes:
+        """The file's bytes; ValueError with a Russian message when the data do not fit."""
+
+
+def _checked_writer(writer: Any, existing: Mapping[str, Any], what: str) -> str:
+    writer_id = str(getattr(writer, "id", "") or "")
+    if not writer_id:
+        raise ValueError(f"у модуля записи {what} нет id")
+    if not (callable(getattr(writer, "render", None))
+            and callable(getattr(writer, "file_name", None))):
+        raise TypeError(f"модуль записи {what} «{writer_id}»: нужны render() и file_name()")
+    if writer_id in existing:
+        raise ValueError(f"модуль записи {what} «{writer_id}» уже зарегистрирован")
+    return writer_id
+
+
+# --------------------------------------------------------------------------
 # Plugin API and discovery
 # --------------------------------------------------------------------------
 
@@ -210,6 +316,12 @@ class PluginApi:
     report_definitions: list[Any] = field(default_factory=list)
     card_tabs: list[Any] = field(default_factory=list)
     actions: list[Any] = field(default_factory=list)
+    # Distributive files, by writer id; ``file_writer_plugins``: writer id -> its plugin.
+    expert_file_writers: dict[str, DistributiveFileWriter[ExpertFileData]] = field(
+        default_factory=dict)
+    network_centre_request_writers: dict[
+        str, DistributiveFileWriter[NetworkCentreRequestData]] = field(default_factory=dict)
+    file_writer_plugins: dict[str, str] = field(default_factory=dict)
     current_plugin: str = ""
 
     def add_telephony_provider(self, factory: TelephonyProviderFactory) -> None:
@@ -231,6 +343,38 @@ class PluginApi:
 
     def add_action(self, action: Any) -> None:
         self.actions.append(action)
+
+    def add_expert_file_writer(self, writer: DistributiveFileWriter[ExpertFileData]) -> None:
+        """A writer of expcons.txt (ЗВЭ); a РИЦ's own plugin replaces the built-in one."""
+        writer_id = _checked_writer(writer, self.expert_file_writers, "файла ЗВЭ")
+        self.expert_file_writers[writer_id] = writer
+        self.file_writer_plugins[f"expert:{writer_id}"] = self.current_plugin
+
+    def add_network_centre_request_writer(
+            self, writer: DistributiveFileWriter[NetworkCentreRequestData]) -> None:
+        """A writer of requests to the КЦ for shipment/transfer of СВ/ЛСВ distributives."""
+        writer_id = _checked_writer(writer, self.network_centre_request_writers,
+                                    "заявки в КЦ")
+        self.network_centre_request_writers[writer_id] = writer
+        self.file_writer_plugins[f"network_centre:{writer_id}"] = self.current_plugin
+
+    def expert_file_writer(self, preferred: str | None = None
+                           ) -> DistributiveFileWriter[ExpertFileData] | None:
+        """The writer to use: ``preferred`` if registered, else one from a plugin other
+        than the built-in ``rc_files`` (a РИЦ's replacement), else the built-in one."""
+        return self._pick(self.expert_file_writers, "expert", preferred)
+
+    def network_centre_request_writer(
+            self, preferred: str | None = None
+    ) -> DistributiveFileWriter[NetworkCentreRequestData] | None:
+        return self._pick(self.network_centre_request_writers, "network_centre", preferred)
+
+    def _pick(self, writers: Mapping[str, Any], kind: str, preferred: str | None) -> Any:
+        if preferred and preferred in writers:
+            return writers[preferred]
+        own = [w for i, w in writers.items()
+               if self.file_writer_plugins.get(f"{kind}:{i}") != BUILTIN_FILES_PLUGIN]
+        return own[0] if own else next(iter(writers.values()), None)
 
 
 @dataclass
