@@ -4,6 +4,7 @@ from vostok_desktop.domain import (  # noqa: F401 - registers models
     access,
     documents,
     hotline,
+    installations,
     reference,
     work,
 )

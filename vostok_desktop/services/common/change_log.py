@@ -27,7 +27,7 @@ from vostok_desktop.domain.base import utcnow
 
 _MAX_VALUE = 4000  # long notes are cut in the log; the row itself keeps the whole text
 
-# Logged by PostgreSQL triggers on a server base (0007 ``_LOGGED``, 0010/0011 ``LOGGED``).
+# Logged by PostgreSQL triggers on a server base (0007 ``_LOGGED``, 0010/0011 ``LOGGED``, 0012).
 DATABASE_LOGGED_TABLES = frozenset({
     "clients", "client_divisions", "addresses", "contacts", "phones", "emails",
     "responsibilities", "custom_values", "attachments", "employees", "action_items",
@@ -36,6 +36,8 @@ DATABASE_LOGGED_TABLES = frozenset({
     # 0011: reference data and shared list settings
     "departments", "directions", "client_groups", "custom_fields", "department_heads",
     "custom_field_rules", "saved_list_settings",
+    # 0012: installation of distributives
+    "installations", "installation_lines",
 })
 
 
