@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         for spec in agents if agents is not None else default_agents():
             self._add_agent(spec)
         self._build_menus()
+        self._install_areas()
         self.statusBar().clearMessage()
         self._build_status_bar()
         from vostok_desktop.gui.start_page import StartPage
@@ -155,6 +156,14 @@ class MainWindow(QMainWindow):
                           "app.upgrade_schema"):
             self.addAction(a.action(action_id))
         self.tabs.currentChanged.connect(lambda _i: a.refresh_enabled())
+
+    def _install_areas(self) -> None:
+        """Areas whose commands, menus and card pages live in their own packages."""
+        from vostok_desktop.gui.agents.distributive_list import install_distributive_agent
+        from vostok_desktop.gui.distributives import install_distributives
+
+        install_distributives(self)
+        install_distributive_agent(self)
 
     def _add_agent(self, spec: AgentSpec) -> None:
         dock = QDockWidget(spec.title, self)
