@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import func, select
 
+from tests.gui.cards.test_cards import type_text  # noqa: F401 - re-exported
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Client
 from vostok_desktop.domain.distributives import Distributive, DistributiveStatus, Kit
@@ -20,17 +19,6 @@ from vostok_desktop.settings import Settings
 
 # The demo clients' last day is 2026-11-20: movements are dated after it.
 TODAY = date(2026, 12, 1)
-
-
-def type_text(qtbot, widget, text: str) -> None:
-    """Key events carrying the text (QTest refuses non-ASCII characters)."""
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-            continue
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
-                                                     Qt.KeyboardModifier.NoModifier, ch))
 
 
 def press_ok(dialog) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit
 from sqlalchemy import select
 
+from tests.gui.cards.test_cards import type_text
 from tests.services.distributives.conftest import TODAY, Rig
 from tests.services.distributives.conftest import rig as rig  # noqa: F401 - the fixture
 from vostok_desktop.domain import DistributiveStatus
@@ -35,17 +36,6 @@ S = DistributiveStatus
 def _context(rig: Rig, access: AccessProfile | None = None) -> AppContext:
     return AppContext(rig.base, rig.employees["keeper"], "Кладовщикова Клара", False,
                       None, QSettings(), None, None, ChangeBus(), None, access)  # type: ignore[arg-type]
-
-
-def type_text(qtbot, widget, text: str) -> None:
-    """Key events carrying the text (QTest refuses non-ASCII characters)."""
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-            continue
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
-                                                     Qt.KeyboardModifier.NoModifier, ch))
 
 
 def _key(qtbot, widget, key: Qt.Key) -> None:
