@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 from sqlalchemy import func, select
 
 from vostok_desktop.db import OpenedBase
@@ -333,3 +333,30 @@ def test_ctrl_w_on_a_dirty_card_asks_and_saves(qtbot, window, demo_base, monkeyp
     assert asked and "несохранённые изменения" in asked[0]
     assert window.context.cards.find("client", client_id) is None
     assert client_cards.load_client(demo_base, client_id).website == "https://example.ru"
+
+
+def test_a_required_field_stops_the_save_at_the_field(qtbot, window, demo_base) -> None:
+    """A custom field «Справочники» made required: the card says which, goes to it, keeps
+    what was typed and writes nothing until it is filled."""
+    from vostok_desktop.domain import CustomField, CustomFieldEntity
+    from vostok_desktop.domain.reference import CustomFieldRule
+
+    client_id = _first_client(demo_base)
+    with demo_base.sessions.begin() as s:
+        field = s.scalars(select(CustomField).where(
+            CustomField.entity == CustomFieldEntity.CLIENT).order_by(CustomField.id)).first()
+        s.add(CustomFieldRule(field_id=field.id, is_required=True))
+        field_id, field_name = field.id, field.name
+    card = _open_client(window, client_id)
+    editor = card.custom.editors[field_id]
+    if isinstance(editor, QComboBox):
+        editor.setCurrentIndex(editor.findText(""))
+    else:
+        editor.clear()
+    before = client_cards.load_client(demo_base, client_id).short_name
+    card.short_name_edit.setText("ООО «Без обязательного»")
+    window.context.actions.trigger("card.save")
+    assert f"{field_name}: обязательное поле" in card.message_label.text()
+    assert QApplication.focusWidget() is editor
+    assert card.short_name_edit.text() == "ООО «Без обязательного»"  # nothing typed is lost
+    assert client_cards.load_client(demo_base, client_id).short_name == before

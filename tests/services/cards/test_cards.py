@@ -323,3 +323,29 @@ def test_demo_client_loads_and_saves(demo_base: OpenedBase) -> None:
 
 def test_inn_helper_matches() -> None:
     assert VALID_INN.endswith(inn_check_digits(VALID_INN[:9]))
+
+
+def test_a_required_field_left_empty_refuses_the_save_and_writes_nothing(
+        empty_base: OpenedBase, ref: dict[str, int]) -> None:
+    from vostok_desktop.services.reference import custom_fields
+    from vostok_desktop.services.reference.common import Editor
+
+    saved = _new_client(empty_base, ref)
+    with empty_base.sessions.begin() as s:  # «Справочники»: «Бухгалтерия» becomes required
+        custom_fields.save_custom_field(
+            s, Editor(ref["boris"]), field_id=ref["choice"], entity=CustomFieldEntity.CLIENT,
+            name="Бухгалтерия", value_type=CustomFieldType.CHOICE, choices=["1С", "Парус"],
+            required=True)
+    saved.short_name = "ООО «Ромашка и Ко»"
+    with pytest.raises(ValidationError) as info:
+        client_cards.save_client(empty_base, saved, ref["anna"])
+    assert info.value.field == f"custom:{ref['choice']}"
+    assert "Бухгалтерия: обязательное поле" in str(info.value)
+    assert client_cards.load_client(empty_base, saved.id).short_name == "ООО «Ромашка»"
+    saved.custom[ref["choice"]] = "Парус"
+    again = client_cards.save_client(empty_base, saved, ref["anna"])
+    assert (again.short_name, again.custom[ref["choice"]]) == ("ООО «Ромашка и Ко»", "Парус")
+    # A contact's card is not held up by a client's field.
+    contact = contact_cards.new_contact(empty_base, saved.id)
+    contact.last_name, contact.first_name = "Сидорова", "Мария"
+    assert contact_cards.save_contact(empty_base, contact, ref["anna"]).id is not None

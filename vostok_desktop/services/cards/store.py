@@ -24,6 +24,8 @@ from vostok_desktop.domain import (
     Employee,
     Phone,
 )
+from vostok_desktop.domain.reference import CustomFieldRule
+from vostok_desktop.domain.validators import ValidationError
 from vostok_desktop.services.cards.common import (
     CardConflict,
     CardNotFound,
@@ -179,6 +181,15 @@ def sync_custom(s: Session, owner: str, owner_id: int, client_id: int,
     owner_col = CustomValue.client_id if owner == "client" else CustomValue.contact_id
     entity = CustomFieldEntity.CLIENT if owner == "client" else CustomFieldEntity.CONTACT
     fields_ = {f.id: f for f in s.scalars(select(CustomField).where(CustomField.entity == entity))}
+    # A field «Справочники» made required is refused empty, named at the field; the card's
+    # transaction is rolled back, so nothing of the save is written.
+    required = s.scalars(select(CustomFieldRule.field_id).where(
+        CustomFieldRule.is_required.is_(True),
+        CustomFieldRule.field_id.in_(list(fields_)))).all()
+    for field_id in sorted(required, key=lambda i: (fields_[i].position, i)):
+        if wanted.get(field_id) in (None, ""):
+            raise ValidationError(f"custom:{field_id}",
+                                  f"{fields_[field_id].name}: обязательное поле")
     current = {v.field_id: v for v in s.scalars(select(CustomValue).where(owner_col == owner_id))}
     for field_id, info in fields_.items():
         row = current.get(field_id)
