@@ -1,5 +1,5 @@
-"""Карточка клиента: the client card tab — details, contacts, phones and addresses,
-responsibles, custom fields, external files and history. The editing pieces it shares with
+"""Карточка клиента: the client card tab — details, contacts, divisions, phones and
+addresses, responsibles, custom fields, external files and history. The editing pieces it shares with
 the contact card are in ``editing``."""
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from vostok_desktop.domain.validators import (
     validate_kpp,
     validate_ogrn_any,
 )
-from vostok_desktop.gui.cards.editing import EditableCard, RowsEditor, parse_float
+from vostok_desktop.gui.cards.divisions_page import DivisionsPage
+from vostok_desktop.gui.cards.editing import EditableCard, RowsEditor, page_of, parse_float
 from vostok_desktop.gui.cards.history import HistoryPage
 from vostok_desktop.gui.cards.widgets import (
     fmt_dt,
@@ -91,7 +92,7 @@ class ClientCard(EditableCard):
     kind = "client"
     ui_file = "client_card.ui"
     ui_widgets = UI_WIDGETS
-    field_titles = CLIENT_FIELD_TITLES
+    field_titles = {**CLIENT_FIELD_TITLES, "divisions": "Подразделения"}
     row_tables = {"phone": "phones_table", "email": "emails_table",
                   "address": "addresses_table"}
     field_edits = {"short_name": "short_name_edit", "inn": "inn_edit", "kpp": "kpp_edit",
@@ -185,6 +186,10 @@ class ClientCard(EditableCard):
         self._drop_filter = _FileDropFilter(self.add_files)
         self.files_table.viewport().installEventFilter(self._drop_filter)
         self.history_page = HistoryPage(self, self.history_table)
+        self.divisions_page = DivisionsPage(self._edited)
+        # After the form's own pages: their places (and Alt keys) stay as users know them.
+        self.pages.addTab(self.divisions_page, "Подразделения")
+        self._tab_titles.append("Подразделения")
         self.pages.currentChanged.connect(lambda _i: self._load_page())
         bold = QFont(self.status_badge.font())
         bold.setBold(True)
@@ -252,6 +257,7 @@ class ClientCard(EditableCard):
                                  for a in data.addresses])
         for direction_id, combo in self.responsible_combos.items():
             combo.setCurrentIndex(max(0, combo.findData(data.responsibilities.get(direction_id))))
+        self.divisions_page.set_divisions(data.divisions)
         for edit in self.form.findChildren(QLineEdit):
             edit.setCursorPosition(0)
         mark(self.short_name_edit, self.short_name_error, None)
@@ -304,7 +310,7 @@ class ClientCard(EditableCard):
                 self.notes_edit.toPlainText(), self.phones.rows(), self.emails.rows(),
                 self.addresses.rows(),
                 tuple(c.currentIndex() for c in self.responsible_combos.values()),
-                tuple(sorted(self.custom.texts().items())))
+                tuple(sorted(self.custom.texts().items())), self.divisions_page.state())
 
     def collect(self) -> ClientData:
         d = self._data.copy()
@@ -331,7 +337,22 @@ class ClientCard(EditableCard):
         d.addresses = [AddressData(row_id, AddressKind(v[0]), v[1] or None, v[2])
                        for row_id, v in self.addresses.rows()]
         d.responsibilities = {k: c.currentData() for k, c in self.responsible_combos.items()}
+        d.divisions = self.divisions_page.divisions()
         return d
+
+    def field_widget(self, field: str) -> QWidget | None:
+        kind, _, key = field.partition(":")
+        if kind not in ("division", "divisions"):
+            return super().field_widget(field)
+        if key.lstrip("-").isdigit():
+            self.divisions_page.select(int(key))
+        return self.divisions_page.tree
+
+    def show_error(self, exc: ValidationError) -> None:
+        super().show_error(exc)
+        if exc.field.startswith("division"):
+            self.divisions_page.show_problem(exc.message)
+            self.pages.setCurrentIndex(page_of(self.pages, self.divisions_page.tree))
 
     def _load(self) -> ClientData:
         assert self.entity_id is not None

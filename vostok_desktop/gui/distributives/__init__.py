@@ -60,6 +60,7 @@ class DistributivesArea:
         self.context: AppContext = window.context  # type: ignore[attr-defined]
         self.warehouse: WarehouseWidget | None = None
         self.menu: QMenu | None = None
+        self.reminders: object | None = None  # OverdueReminders, the status-bar indicator
 
     # -- the warehouse -----------------------------------------------------------------
     def open_warehouse(self, statuses: tuple = ()) -> WarehouseWidget:
@@ -273,6 +274,9 @@ def install_distributives(window: QMainWindow) -> DistributivesArea:
         "distributives.expert_file", "clients.ask_expert_on", "clients.ask_expert_off",
         "distributives.kc_request", "distributives.reconciliation", None,
         "distributives.reports"])
+    from vostok_desktop.gui.distributives.reminders import OverdueReminders
+
+    area.reminders = OverdueReminders(window, area)
     window.distributives = area  # type: ignore[attr-defined]
     return area
 

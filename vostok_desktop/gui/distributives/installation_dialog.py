@@ -14,11 +14,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -405,9 +406,15 @@ class InstallationControl(QWidget):
         self.open_button.clicked.connect(self.open_current)
         self.done_button.clicked.connect(self.complete)
         self.cancel_button.clicked.connect(self.cancel)
+        self.excel_button = QPushButton("В &Excel…")
+        self.excel_button.setObjectName("excel_button")
+        self.excel_button.setToolTip("Выгрузить список в книгу Excel (Ctrl+E)")
+        self.excel_button.clicked.connect(lambda: self.export())
+        QShortcut(QKeySequence("Ctrl+E"), self, lambda: self.export())
         for button in (self.plan_button, self.open_button, self.done_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.excel_button)
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
         self.message = QLabel()
@@ -483,6 +490,35 @@ class InstallationControl(QWidget):
         self.message.setText(text)
         set_text_colour(self.message, ERROR_COLOUR if error else DONE_COLOUR)
         self.message.setVisible(bool(text))
+
+    # -- export -------------------------------------------------------------------------
+    def export(self, path: str | None = None) -> str | None:
+        """The rows shown to .xlsx through the export gate; the path written, or None."""
+        from vostok_desktop.gui.export_gate import pass_export_gate
+        from vostok_desktop.services.distributives import reports as dr
+
+        if not self.rows:
+            self.show_message("Нет установок для выгрузки.")
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Выгрузить в Excel",
+                                                  "Контроль сроков установки.xlsx",
+                                                  "Книга Excel (*.xlsx)")
+            if not path:
+                return None
+        refused = pass_export_gate(self.context, "excel", "Отчёт «Контроль сроков установки»",
+                                   len(self.rows))
+        if refused:
+            self.show_message(f"Не выгружено: {refused}")
+            return None
+        table = dr.ReportTable(
+            "Контроль сроков установки", self.summary.text(), tuple(CONTROL_COLUMNS),
+            [(r.due_on, r.days_overdue or None, r.client_name or "другой клиент",
+              r.engineer_name or "", ", ".join(r.numbers), "; ".join(r.extra_works.splitlines()))
+             for r in self.rows])
+        written = str(dr.write_xlsx(table, path))
+        self.show_message(f"Выгружено строк: {len(self.rows)} — {written}", error=False)
+        return written
 
     # -- commands -----------------------------------------------------------------------
     def _show(self, dialog: QDialog, done: Callable[[], None]) -> QDialog:

@@ -1,5 +1,5 @@
-"""The client card as plain data: load, validate, save (with addresses, responsibles and
-the client's contacts, read-only). No Qt."""
+"""The client card as plain data: load, validate, save (with addresses, responsibles, the
+client's divisions and its contacts, read-only). No Qt."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ from vostok_desktop.services.cards.common import (
     blank_to_none,
     validate_emails,
     validate_phones,
+)
+from vostok_desktop.services.cards.divisions import (
+    DivisionList,
+    load_divisions,
+    sync_divisions,
+    validate_divisions,
 )
 from vostok_desktop.services.cards.store import (
     emails_data,
@@ -107,6 +113,7 @@ class ClientData:
     addresses: list[AddressData] = field(default_factory=list)
     responsibilities: dict[int, int | None] = field(default_factory=dict)  # direction → employee
     custom: dict[int, CustomValueType] = field(default_factory=dict)  # field id → value
+    divisions: DivisionList = field(default_factory=DivisionList)  # «Подразделения»
     contacts: list[ContactRow] = field(default_factory=list)  # read-only on the card
     updated_at: datetime | None = None
     updated_by: str | None = None
@@ -144,6 +151,7 @@ def validate_client(data: ClientData) -> ClientData:
             raise ValidationError(f"address:{index}", f"Индекс: нужно 6 цифр, указано «{code}»")
         addresses.append(replace(address, text=address.text.strip(), postal_code=code))
     d.addresses = addresses
+    d.divisions = validate_divisions(d.divisions)
     return d
 
 
@@ -174,6 +182,7 @@ def load_client(base: OpenedBase, client_id: int) -> ClientData:
                           for a in sorted(client.addresses, key=lambda a: a.id)]
         data.responsibilities = {r.direction_id: r.employee_id for r in client.responsibilities}
         data.custom = load_custom(s, CustomValue.client_id == client_id)
+        data.divisions = load_divisions(s, client_id)
         data.contacts = [
             ContactRow(c.id, c.full_name, c.position or "",
                        ", ".join(p.raw for p in c.phones), ", ".join(e.address for e in c.emails),
@@ -207,6 +216,7 @@ def _write_client(s: Session, d: ClientData, employee_id: int | None) -> int:
               lambda a: Address(client=client, kind=a.kind, postal_code=a.postal_code,
                                 text=a.text))
     _sync_responsibilities(s, client, d.responsibilities, employee_id, now)
+    sync_divisions(s, cid, d.divisions, employee_id, now)
     sync_custom(s, "client", cid, cid, d.custom, employee_id, now)
     s.flush()
     return cid
