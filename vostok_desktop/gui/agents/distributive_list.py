@@ -190,7 +190,19 @@ class DistributiveListAgent(KeysetListAgent):
         self._engineers: list[tuple[int, str]] | None = None
         self._register_actions()
         context.bus.entities_changed.connect(self._others_changed)
-        self.apply_query()
+        # Docked behind «Список клиентов», the agent reads its first page when first
+        # shown, not during the window's start.
+        self._first_query_pending = True
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        if self._first_query_pending:
+            self._first_query_pending = False
+            self.apply_query()
+        super().showEvent(event)
+
+    def apply_query(self) -> None:
+        self._first_query_pending = False
+        super().apply_query()
 
     def default_colour_rules(self) -> list[ColourRule]:
         return default_distributive_colour_rules()
