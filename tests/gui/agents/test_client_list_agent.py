@@ -392,3 +392,43 @@ def test_other_areas_commands_appear_in_the_agents_context_menu(qtbot, demo_base
     contacts = window.docks["contact_list_agent"].widget()
     assert "work.assign_clients" in clients.menu_action_ids()
     assert {"work.assign_contacts", "hotline.for_contacts"} <= set(contacts.menu_action_ids())
+
+
+class _GatedCountSource(EmptySource):
+    """A full first block, then a count that finishes only when the test lets it."""
+
+    def __init__(self) -> None:
+        import threading
+        self.gate = threading.Event()
+        self.counted = threading.Event()
+
+    def page_after(self, key, limit):  # noqa: ANN001, ANN201
+        return [{"id": i, "_key": ("", i)} for i in range(limit)]
+
+    def count(self, limit=None) -> int:  # noqa: ANN001
+        self.gate.wait(10)
+        self.counted.set()
+        return 500
+
+
+def test_a_count_that_ends_after_its_window_closed_is_dropped_quietly(qtbot) -> None:
+    """Closing an agent while its count runs: the late result reaches nobody and raises
+    nothing in the event loop (it used to: «Signal source has been deleted»)."""
+    import shiboken6
+
+    gone = KeysetTableModel([], block_size=16)
+    late = _GatedCountSource()
+    gone.set_source(late)
+    assert not gone.count_exact
+    shiboken6.delete(gone)  # the window closed; the worker still counts
+    late.gate.set()
+    assert late.counted.wait(10)
+    QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(50)
+    # A model still open gets its count through the same path.
+    alive = KeysetTableModel([], block_size=16)
+    source = _GatedCountSource()
+    alive.set_source(source)
+    source.gate.set()
+    qtbot.waitUntil(lambda: alive.count_exact, timeout=10000)
+    assert alive.rowCount() == 500

@@ -153,7 +153,12 @@ def star_column(title: str = STAR) -> ColumnSpec:
 
 
 class _Bridge(QObject):
-    """Lives in the GUI thread; a worker's emit reaches the model as a queued call."""
+    """Lives in the GUI thread; a worker's emit reaches the model as a queued call.
+
+    Parentless and held by every job: a job that finishes after its model (a closed
+    window) is gone still emits on a live object, and the relay to the model's own
+    signals is dropped by Qt instead of raising «Signal source has been deleted» on the
+    worker (the same design as :mod:`vostok_desktop.gui.operations`)."""
 
     counted = Signal(object, object)  # generation, count or the exception
     anchored = Signal(object, object)  # generation, anchors or the exception
@@ -165,10 +170,11 @@ class _Job(QRunnable):
     query it reads for is replaced (the services connect through
     :func:`vostok_desktop.services.lists.filters.connect`)."""
 
-    def __init__(self, work: Callable[[], object], generation: int, signal: Any,
-                 canceller: Canceller) -> None:
+    def __init__(self, work: Callable[[], object], generation: int, bridge: _Bridge,
+                 signal: Any, canceller: Canceller) -> None:
         super().__init__()
         self.work, self.generation, self.signal = work, generation, signal
+        self.bridge = bridge  # keeps the signal's source alive until the job is done
         self.canceller = canceller
 
     def run(self) -> None:
@@ -189,6 +195,8 @@ class KeysetTableModel(QAbstractTableModel):
     blocks_loaded = Signal()
     count_changed = Signal()
     count_failed = Signal(str)
+    _counted = Signal(object, object)
+    _anchored = Signal(object, object)
 
     def __init__(self, columns: Sequence[ColumnSpec], parent: Any = None,
                  block_size: int = BLOCK_SIZE) -> None:
@@ -202,9 +210,11 @@ class KeysetTableModel(QAbstractTableModel):
         self._anchors_pending = -1
         self._running: list[Canceller] = []  # reads on workers for this generation
         self.cancelled_reads = 0
-        self._bridge = _Bridge(self)
-        self._bridge.counted.connect(self._count_ready)
-        self._bridge.anchored.connect(self._anchors_ready)
+        self._bridge = _Bridge()
+        self._bridge.counted.connect(self._counted)
+        self._bridge.anchored.connect(self._anchored)
+        self._counted.connect(self._count_ready)
+        self._anchored.connect(self._anchors_ready)
         self._source: KeysetSource = EmptySource()
         self._count = 0
         self._blocks: dict[int, list[Row]] = {}
@@ -267,7 +277,8 @@ class KeysetTableModel(QAbstractTableModel):
     def _start_job(self, work: Callable[[], object], signal: Any) -> None:
         canceller = Canceller()
         self._running.append(canceller)
-        QThreadPool.globalInstance().start(_Job(work, self._generation, signal, canceller))
+        QThreadPool.globalInstance().start(
+            _Job(work, self._generation, self._bridge, signal, canceller))
 
     def _start_count(self, source: KeysetSource) -> None:
         generation = self._generation
