@@ -309,3 +309,27 @@ def test_a_burst_of_changes_arrives_as_few_refreshes(qtbot, window, colleague) -
     qtbot.waitUntil(lambda: all(_shown(agent, i, "position") == "пачка" for i in ids),
                     timeout=WAIT_MS)
     assert live.batches - batches < len(ids)
+
+
+def test_a_transfer_elsewhere_changes_both_clients_systems_in_my_list(
+        qtbot, window, colleague) -> None:  # noqa: ANN001
+    """«Систем» follows a colleague's movements: a transfer of rights lowers the giver's
+    count and raises the receiver's, without my doing anything."""
+    from datetime import date
+
+    from vostok_desktop.domain import Distributive, DistributiveStatus
+    from vostok_desktop.services.distributives import movements
+
+    agent = window.findChild(ClientListAgent)
+    rows = [agent.model.row(n) for n in range(min(agent.model.rowCount(), 200))]
+    giver = next(r for r in rows if r["systems"] >= 1)
+    taker = next(r for r in rows if r["id"] != giver["id"])
+    with colleague.sessions() as s:
+        moved = s.scalars(select(Distributive.id).where(
+            Distributive.client_id == giver["id"],
+            Distributive.status == DistributiveStatus.SERVED)).first()
+    movements.transfer(colleague, moved, taker["id"], date.today(), None)
+    after_giver = str(giver["systems"] - 1) if giver["systems"] > 1 else ""
+    qtbot.waitUntil(lambda: _shown(agent, giver["id"], "systems") == after_giver and
+                    _shown(agent, taker["id"], "systems") == str(taker["systems"] + 1),
+                    timeout=WAIT_MS)

@@ -188,6 +188,8 @@ class Distributive(Base):
         Index("ix_distributives_number_pattern", "number",
               postgresql_ops={"number": "text_pattern_ops"}).ddl_if(dialect="postgresql"),
         Index("ix_distributives_status_number", "status", "number"),
+        # The client list's «Систем» / «Есть дистрибутивы» from the index alone (0013).
+        Index("ix_distributives_client_id_status", "client_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

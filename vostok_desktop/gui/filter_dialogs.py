@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +41,7 @@ from vostok_desktop.services.lists.filters import (
     FieldSpec,
     FilterGroup,
     Operator,
+    parse_whole,
 )
 
 
@@ -92,6 +94,10 @@ class ConditionRow(QWidget):
             box.addItem("да", "да")
             box.addItem("нет", "нет")
             self.value_widget = box
+        elif spec.kind is FieldKind.NUMBER:
+            spin = QSpinBox()
+            spin.setRange(0, 1_000_000)
+            self.value_widget = spin
         elif spec.kind is FieldKind.DATE:
             edit = QDateEdit(QDate.currentDate())
             edit.setCalendarPopup(True)
@@ -114,6 +120,8 @@ class ConditionRow(QWidget):
             value = str(widget.currentData() or "")
         elif isinstance(widget, QDateEdit):
             value = widget.date().toPython().isoformat()
+        elif isinstance(widget, QSpinBox):
+            value = str(widget.value())
         else:
             value = widget.text()  # type: ignore[attr-defined]
         return Condition(self.spec().id, Operator(self.op_box.currentData()), value)
@@ -132,6 +140,9 @@ class ConditionRow(QWidget):
                 widget.setDate(QDate(date.fromisoformat(cond.value[:10])))
             except ValueError:
                 pass
+        elif isinstance(widget, QSpinBox):
+            number = parse_whole(cond.value)
+            widget.setValue(number if number is not None else 0)
         elif isinstance(widget, QLineEdit):
             widget.setText(cond.value)
 

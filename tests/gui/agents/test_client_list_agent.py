@@ -432,3 +432,68 @@ def test_a_count_that_ends_after_its_window_closed_is_dropped_quietly(qtbot) -> 
     source.gate.set()
     qtbot.waitUntil(lambda: alive.count_exact, timeout=10000)
     assert alive.rowCount() == 500
+
+
+def test_systems_column_presets_and_a_number_filter(qtbot, window) -> None:
+    """«Систем» shows each client's served distributives; «С дистрибутивами на
+    обслуживании» and «Систем на обслуживании больше 1» narrow the list to them."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QSpinBox
+
+    from vostok_desktop.gui.agents.client_list import CLIENT_COLUMNS
+
+    agent = _agent(window)
+    keys = [c.key for c in CLIENT_COLUMNS]
+    systems, anything = keys.index("systems"), keys.index("has_distributives")
+    assert agent.model.headerData(systems, Qt.Orientation.Horizontal) == "Систем"
+    assert not agent.view.isColumnHidden(systems) and agent.view.isColumnHidden(anything)
+    agent.preset_box.setCurrentIndex(agent.preset_box.findData("with_served"))
+    agent.preset_box.activated.emit(agent.preset_box.currentIndex())
+    assert agent.model.wait_for_count()
+    shown = [agent.model.data(agent.model.index(n, systems))
+             for n in range(agent.model.rowCount())]
+    assert shown and all(text and int(text) >= 1 for text in shown)
+    # The user filter: the number field gets a spin box, not free text.
+    dialog = FilterBuilderDialog(agent.filter_fields, None, {}, agent)
+    qtbot.addWidget(dialog)
+    row = dialog.editor.rows[0]
+    row.field_box.setCurrentIndex(row.field_box.findData("systems"))
+    assert isinstance(row.value_widget, QSpinBox)
+    row.op_box.setCurrentIndex(row.op_box.findData("gt"))
+    row.value_widget.setValue(1)
+    group = dialog.result_filter()
+    assert group == FilterGroup((Condition("systems", Operator.GT, "1"),))
+    agent.preset_box.setCurrentIndex(agent.preset_box.findData("all"))
+    agent.preset_box.activated.emit(agent.preset_box.currentIndex())
+    agent.set_user_filter(group, "Больше одной системы")
+    assert agent.model.wait_for_count()
+    counts = [agent.model.row(n)["systems"] for n in range(agent.model.rowCount())]
+    assert counts and all(n > 1 for n in counts)
+    # A stored condition comes back into the spin box.
+    again = FilterBuilderDialog(agent.filter_fields, group, {}, agent)
+    qtbot.addWidget(again)
+    assert again.editor.rows[0].value_widget.value() == 1
+    agent.set_column_visible(anything, True)
+    assert agent.model.data(agent.model.index(0, anything)) == "есть"
+    png = Path(os.environ.get("VOSTOK_PNG_DIR") or Path(tempfile.gettempdir()) / "vostok-png")
+    png.mkdir(parents=True, exist_ok=True)
+    # The agent undocked and wide enough for every column it shows, for the picture.
+    wide = ClientListAgent(window.context)
+    qtbot.addWidget(wide)
+    wide.set_column_visible(anything, True)
+    wide.set_user_filter(group, "Больше одной системы")
+    wide.resize(1180, 420)
+    wide.show()
+    qtbot.waitExposed(wide)
+    assert wide.model.wait_for_count()
+    wide.grab().save(str(png / "client_agent_systems.png"))
+    # Without distributives: the column says so, «Систем» stays empty.
+    agent.set_user_filter(None, "")
+    agent.preset_box.setCurrentIndex(agent.preset_box.findData("without_distributives"))
+    agent.preset_box.activated.emit(agent.preset_box.currentIndex())
+    assert agent.model.wait_for_count() and agent.model.rowCount() > 0
+    assert agent.model.data(agent.model.index(0, anything)) == "нет"
+    assert agent.model.data(agent.model.index(0, systems)) == ""

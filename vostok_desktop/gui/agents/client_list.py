@@ -26,6 +26,8 @@ from vostok_desktop.services.common.live_updates import ChangeBatch
 from vostok_desktop.services.lists import client_search as cs
 from vostok_desktop.services.lists.filters import ColourRule, default_client_colour_rules
 
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
 
 def _date(value: Any) -> str:
     return value.astimezone().strftime("%d.%m.%Y") if isinstance(value, datetime) else ""
@@ -45,6 +47,14 @@ CLIENT_COLUMNS: list[ColumnSpec] = [
                render=lambda r: CLIENT_STATUS_TITLES.get(r.get("status"), "")),
     ColumnSpec("phone", "Телефон", 145),
     ColumnSpec("responsible", "Ответственный", 180),
+    # Empty for none: a column of zeros hides the clients that do have systems.
+    ColumnSpec("systems", "Систем", 62, align=_RIGHT,
+               render=lambda r: str(r["systems"]) if r.get("systems") else "",
+               tooltip=lambda r: "Дистрибутивов на обслуживании"),
+    ColumnSpec("has_distributives", "Дистрибутивы", 96, hidden_by_default=True,
+               render=lambda r: "есть" if r.get("has_distributives") else "нет",
+               tooltip=lambda r: "Есть ли у клиента дистрибутивы (любые: на обслуживании, "
+                                 "отключённые, ознакомительные)"),
     ColumnSpec("segment", "Сегмент", 120, hidden_by_default=True),
     ColumnSpec("region", "Регион", 150, sort=cs.ClientSort.REGION, hidden_by_default=True),
     ColumnSpec("created_at", "Создан", 80, sort=cs.ClientSort.CREATED_AT,
@@ -55,7 +65,8 @@ CLIENT_COLUMNS: list[ColumnSpec] = [
 
 # Tables whose changes show in a client row (name, INN, status, phone, responsible…) or
 # decide whether it passes a filter.
-LIVE_TABLES = ("clients", "phones", "emails", "addresses", "responsibilities", "custom_values")
+LIVE_TABLES = ("clients", "phones", "emails", "addresses", "responsibilities", "custom_values",
+               "distributives", "distributive_movements")  # «Систем»: a transfer is two clients
 
 
 def narrow_to_clients(query: cs.ClientQuery, ids: Sequence[int]) -> cs.ClientQuery:

@@ -333,7 +333,22 @@ class FileChangeCounter:
             self._last_log_id = self._max_log_id()
             return [ChangeNotice.everything()]
         self._last_log_id = int(rows[-1][0])
-        return notices_from_log(rows)
+        return notices_from_log(rows) + self._transfers_from(rows)
+
+    def _transfers_from(self, rows: Sequence[Sequence[Any]]) -> list[ChangeNotice]:
+        """A transfer of rights is logged under the client it went to; the client it left
+        hears of it too (the server's second notice trigger on movements, 0010)."""
+        ids = sorted({int(r[2]) for r in rows if r[1] == "distributive_movements"})
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        left = {int(c) for (c,) in self._conn.execute(
+            f"SELECT DISTINCT from_client_id FROM distributive_movements "  # noqa: S608 - marks only
+            f"WHERE id IN ({marks}) AND from_client_id IS NOT NULL", ids)}
+        if not left:
+            return []
+        return [ChangeNotice("distributive_movements", "INSERT", frozenset(ids),
+                             frozenset(left))]
 
     def close(self) -> None:
         self._conn.close()

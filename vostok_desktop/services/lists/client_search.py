@@ -45,6 +45,8 @@ from vostok_desktop.domain import (
     Contact,
     Department,
     Direction,
+    Distributive,
+    DistributiveStatus,
     Employee,
     Favourite,
     Phone,
@@ -98,6 +100,8 @@ class ClientPreset(enum.StrEnum):
     RESPONSIBLE = "responsible"  # preset_value: employee id
     SEGMENT = "segment"  # preset_value: segment text
     REGION = "region"  # preset_value: region text
+    WITH_SERVED = "with_served"  # a distributive on service at the client
+    WITHOUT_DISTRIBUTIVES = "without_distributives"  # no distributive at the client
 
 
 PRESET_TITLES: dict[ClientPreset, str] = {
@@ -111,6 +115,8 @@ PRESET_TITLES: dict[ClientPreset, str] = {
     ClientPreset.RESPONSIBLE: "По ответственному…",
     ClientPreset.SEGMENT: "По сегменту…",
     ClientPreset.REGION: "По региону…",
+    ClientPreset.WITH_SERVED: "С дистрибутивами на обслуживании",
+    ClientPreset.WITHOUT_DISTRIBUTIVES: "Без дистрибутивов",
 }
 
 PRESETS_WITH_VALUE = frozenset({ClientPreset.DEPARTMENT, ClientPreset.RESPONSIBLE,
@@ -129,7 +135,25 @@ CLIENT_FILTER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("website", "Сайт"),
     FieldSpec("created_at", "Создан", FieldKind.DATE),
     FieldSpec("marked_for_deletion", "Помечен на удаление", FieldKind.BOOL),
+    FieldSpec("systems", "Систем на обслуживании", FieldKind.NUMBER),
+    FieldSpec("has_distributives", "Есть дистрибутивы", FieldKind.BOOL),
 )
+
+
+def served_systems(client_id: Any) -> Any:
+    """How many of the client's distributives are on service («Систем»); from
+    ``ix_distributives_client_id_status`` alone. On a server base row-level security
+    counts only what the login sees — exactly where the client is visible."""
+    return (select(func.count()).select_from(Distributive)
+            .where(Distributive.client_id == client_id,
+                   Distributive.status == DistributiveStatus.SERVED)
+            .scalar_subquery())
+
+
+def has_distributives(client_id: Any) -> Any:
+    """Any distributive at the client, whatever its state («Есть дистрибутивы»)."""
+    return exists().where(Distributive.client_id == client_id)
+
 
 _FILTER_COLUMNS: dict[str, ColumnElement[Any]] = {
     "name": Client.search_name,
@@ -142,6 +166,8 @@ _FILTER_COLUMNS: dict[str, ColumnElement[Any]] = {
     "website": Client.website,
     "created_at": Client.created_at,
     "marked_for_deletion": Client.marked_for_deletion,
+    "systems": served_systems(Client.id),
+    "has_distributives": has_distributives(Client.id),
 }
 
 
@@ -231,6 +257,11 @@ def _preset(query: ClientQuery) -> ColumnElement[bool] | None:
     if preset is ClientPreset.FAVOURITES:
         return exists().where(Favourite.client_id == Client.id,
                               Favourite.employee_id == (me or -1))
+    if preset is ClientPreset.WITH_SERVED:
+        return exists().where(Distributive.client_id == Client.id,
+                              Distributive.status == DistributiveStatus.SERVED)
+    if preset is ClientPreset.WITHOUT_DISTRIBUTIVES:
+        return ~has_distributives(Client.id)
     if value is None or value == "":
         return None
     if preset is ClientPreset.DEPARTMENT:
@@ -272,9 +303,9 @@ def _row_select(query: ClientQuery) -> Any:
 
 
 def _details(employee_id: int | None) -> Any:
-    """Main phone (the client's first), the favourite flag and the responsibles' names
-    (string_agg on PostgreSQL, group_concat on SQLite), correlated to the page's rows
-    only. Measured at a million clients (PostgreSQL, next page): this 7.3 ms, the same
+    """Main phone (the client's first), the favourite flag, the responsibles' names
+    (string_agg on PostgreSQL, group_concat on SQLite) and the distributive counts,
+    correlated to the page's rows only. Measured at a million clients (PostgreSQL, next page): this 7.3 ms, the same
     as LATERAL joins (7.6 ms); one batched query per lookup for the page's ids 12 ms
     (three more round trips and 200-item IN lists)."""
 
@@ -291,7 +322,9 @@ def _details(employee_id: int | None) -> Any:
                        .where(Responsibility.client_id == page.c.id)
                        .scalar_subquery())
         return [main_phone.label("phone"), favourite.label("favourite"),
-                responsible.label("responsible")]
+                responsible.label("responsible"),
+                served_systems(page.c.id).label("systems"),
+                has_distributives(page.c.id).label("has_distributives")]
 
     return columns
 
@@ -309,6 +342,8 @@ def _finish_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row["status"] = ClientStatus(row["status"])
         row["favourite"] = bool(row["favourite"])
         row["marked_for_deletion"] = bool(row["marked_for_deletion"])
+        row["has_distributives"] = bool(row["has_distributives"])
+        row["systems"] = int(row["systems"] or 0)
         names = row["responsible"]
         if names and ", " in names:
             row["responsible"] = ", ".join(dict.fromkeys(names.split(", ")))

@@ -50,6 +50,7 @@ class FieldKind(enum.StrEnum):
     CHOICE = "choice"  # one of fixed values (status)
     DATE = "date"
     BOOL = "bool"
+    NUMBER = "number"  # a whole number (a count: «Систем»)
 
 
 class Operator(enum.StrEnum):
@@ -80,6 +81,7 @@ OPERATORS_BY_KIND: dict[FieldKind, tuple[Operator, ...]] = {
     FieldKind.CHOICE: (Operator.EQ, Operator.NE),
     FieldKind.DATE: (Operator.GT, Operator.LT, Operator.EQ, Operator.EMPTY, Operator.NOT_EMPTY),
     FieldKind.BOOL: (Operator.EQ,),
+    FieldKind.NUMBER: (Operator.EQ, Operator.NE, Operator.GT, Operator.LT),
 }
 
 NO_VALUE_OPERATORS = frozenset({Operator.EMPTY, Operator.NOT_EMPTY})
@@ -219,6 +221,13 @@ def condition_sql(cond: Condition, column: ColumnElement[Any]) -> ColumnElement[
     if python_type is bool:
         wanted = value.lower() in ("1", "true", "да", "yes")
         return column.is_(True) if wanted else or_(column.is_(False), column.is_(None))
+    if python_type is int:
+        number = parse_whole(value)
+        if number is None:
+            return false()
+        return {Operator.EQ: column == number, Operator.NE: column != number,
+                Operator.GT: column > number, Operator.LT: column < number}.get(
+                    cond.op, false())
     if python_type in (date, datetime):
         try:
             day = date.fromisoformat(value[:10])
@@ -261,6 +270,14 @@ def condition_sql(cond: Condition, column: ColumnElement[Any]) -> ColumnElement[
     return false()
 
 
+def parse_whole(value: str) -> int | None:
+    """A whole number typed in a condition («5», « 12 »); None when it is not one."""
+    text = value.strip().replace("\u00a0", "").replace(" ", "")
+    if not text.lstrip("-").isdigit():
+        return None
+    return int(text)
+
+
 def _python_type(column: ColumnElement[Any]) -> type | None:
     try:
         return column.type.python_type
@@ -280,6 +297,12 @@ def condition_matches(cond: Condition, actual: Any) -> bool:
     value = cond.value.strip()
     if isinstance(actual, bool):
         return actual == (value.lower() in ("1", "true", "да", "yes"))
+    if isinstance(actual, int):  # a count: «Систем»
+        number = parse_whole(value)
+        if number is None:
+            return False
+        return {Operator.EQ: actual == number, Operator.NE: actual != number,
+                Operator.GT: actual > number, Operator.LT: actual < number}.get(cond.op, False)
     if isinstance(actual, datetime | date):
         wanted = _parse_value(actual, value)
         if wanted is None:
