@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -183,10 +184,10 @@ class Distributive(Base):
                              name="fk_distributives_kit_of_client"),
         # The client's distributives (card page), in number order.
         Index("ix_distributives_client_id_number", "client_id", "number"),
-        # Number search by prefix on PostgreSQL (LIKE 'p%'); the unique index serves the
-        # order and SQLite's range form of the prefix.
-        Index("ix_distributives_number_pattern", "number",
-              postgresql_ops={"number": "text_pattern_ops"}).ddl_if(dialect="postgresql"),
+        # The agent's number order and prefix search on PostgreSQL, byte by byte (0013; see
+        # services.lists.filters.ByteOrder); on SQLite the unique index serves both.
+        Index("ix_distributives_number_c", text('(number COLLATE "C")'), "id"
+              ).ddl_if(dialect="postgresql"),
         Index("ix_distributives_status_number", "status", "number"),
         # The client list's «Систем» / «Есть дистрибутивы» from the index alone (0013).
         Index("ix_distributives_client_id_status", "client_id", "status"),
@@ -243,8 +244,11 @@ class DistributiveMovement(Base):
         Index("ix_distributive_movements_to_client_id_moved_on", "to_client_id", "moved_on"),
         Index("ix_distributive_movements_from_client_id_moved_on",
               "from_client_id", "moved_on"),
-        # Movements of a period and the balance report.
+        # Movements of a period.
         Index("ix_distributive_movements_moved_on_kind", "moved_on", "kind"),
+        # «Баланс дистрибутивов»: only connections and disconnections of the period, read
+        # from the index alone (0013; 1.4 → 1.0 s over five years of 10M movements).
+        Index("ix_distributive_movements_kind_moved_on", "kind", "moved_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -107,3 +107,35 @@ def test_report_tables_and_their_excel_file(rig: Rig, tmp_path) -> None:  # noqa
     assert sheet["A4"].value.date() == date(2023, 3, 20)
     assert sheet["A4"].number_format == "DD.MM.YYYY"
     assert sheet.max_row == 5
+
+
+def test_a_number_prefix_is_one_range_of_the_number_index_in_the_lists_order(
+        rig: Rig) -> None:
+    """The number search reads only the numbers with that beginning, already in the
+    list's order — not the whole number index filtered row by row (1.6 s for «963…» at
+    a million distributives before)."""
+    from sqlalchemy import text
+
+    rig.receive("963001", "963002", "9630", "96", "964000", "96-3", "100963")
+    source = search.DistributiveQuery(text="963")
+    rows = search.DistributiveSearch(rig.base).page_after(source, None, 2)
+    assert _numbers(rows) == ["9630", "963001"]
+    assert _numbers(search.DistributiveSearch(rig.base).page_after(
+        source, rows[-1]["_key"], 2)) == ["963002"]
+    # The plan: a range condition on the index that also gives the order (no sort, no
+    # filter over other numbers).
+    pager = search.pager(source)
+    stmt = pager.base_select.where(*pager.where).order_by(*pager.order.order_by()).limit(2)
+    with rig.base.engine.connect() as conn:
+        sql = stmt.compile(conn, compile_kwargs={"literal_binds": True})
+        if rig.base.dialect == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")  # the test table is tiny
+            plan = "\n".join(r[0] for r in conn.execute(text(f"EXPLAIN {sql}")))
+            scan = plan.split("ix_distributives_number_c")[1]
+            assert ">= '963'" in scan.split("Index Cond:")[1].split("\n")[0]
+            assert "Sort" not in plan
+        else:
+            plan = "\n".join(r[-1] for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+            assert "SEARCH distributives USING INDEX" in plan
+            assert "(number>? AND number<?)" in plan
+            assert "TEMP B-TREE FOR ORDER BY" not in plan

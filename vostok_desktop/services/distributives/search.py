@@ -1,7 +1,7 @@
 """The list of the agent «Дистрибутивы»: every distributive the login may see, paged by
-keyset in number order (the unique number index serves the order; the number prefix
-search uses ``ix_distributives_number_pattern`` on PostgreSQL, the same index's range
-on SQLite), filtered by status, system, engineer, client.
+keyset in number order, byte by byte (``ix_distributives_number_c`` on PostgreSQL serves
+the order and the number prefix search as one range; on SQLite the unique number index),
+filtered by status, system, engineer, client.
 
 Quick search: text that starts with a digit is the beginning of a number (spaces
 ignored); anything else is the client's name — every word must occur in the client's
@@ -33,6 +33,7 @@ from vostok_desktop.domain.distributives import (
 )
 from vostok_desktop.services.distributives.common import distributive_select
 from vostok_desktop.services.lists.filters import (
+    ByteOrder,
     FieldKind,
     FieldSpec,
     FilterGroup,
@@ -46,6 +47,8 @@ from vostok_desktop.services.lists.filters import (
 
 PAGE_SIZE = 200
 NUMBER_SORT = "number"
+# The list's order and the prefix search, byte by byte (``ix_distributives_number_c``).
+NUMBER_ORDER = ByteOrder(Distributive.number)
 
 # What the user filter and the colour rules of the agent may name (row keys).
 DISTRIBUTIVE_FILTER_FIELDS: tuple[FieldSpec, ...] = (
@@ -132,7 +135,7 @@ def where_clauses(query: DistributiveQuery) -> list[ColumnElement[bool]]:
     d = Distributive
     where: list[ColumnElement[bool]] = []
     if is_number_text(query.text):
-        where.append(starts_with(d.number, "".join(query.text.split())))
+        where.append(starts_with(NUMBER_ORDER, "".join(query.text.split())))
     elif (by_name := _client_name_clause(query.text)) is not None:
         where.append(by_name)
     if query.statuses:
@@ -153,8 +156,8 @@ def where_clauses(query: DistributiveQuery) -> list[ColumnElement[bool]]:
 
 
 def pager(query: DistributiveQuery) -> KeysetPager:
-    base = distributive_select().add_columns(Distributive.number.label("_sort"))
-    return KeysetPager(base, KeysetOrder(Distributive.number, Distributive.id,
+    base = distributive_select().add_columns(NUMBER_ORDER.label("_sort"))
+    return KeysetPager(base, KeysetOrder(NUMBER_ORDER, Distributive.id,
                                          query.descending), where_clauses(query))
 
 

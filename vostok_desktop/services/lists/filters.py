@@ -194,6 +194,34 @@ def starts_with(column: ColumnElement[Any], prefix: str) -> ColumnElement[bool]:
     return PrefixMatch(column, prefix)
 
 
+class ByteOrder(ColumnElement[str]):
+    """A text column compared byte by byte: ``(column COLLATE "C")`` on PostgreSQL, the
+    column itself on SQLite (whose default collation is already binary).
+
+    For codes such as distributive numbers: a prefix search then is a range of an index
+    on the same expression *in the list's order*. With the base's linguistic collation
+    the planner walked the whole number index in order, filtering by LIKE, to reach the
+    numbers starting with «963» (1.6 s at a million distributives)."""
+
+    __visit_name__ = "byte_order"
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(ByteOrder)
+def _byte_order_plain(element: ByteOrder, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(ByteOrder, "postgresql")
+def _byte_order_c(element: ByteOrder, compiler: Any, **kw: Any) -> str:
+    return f'({compiler.process(element.column, **kw)} COLLATE "C")'
+
+
 def _parse_value(kind_hint: Any, value: str) -> Any:
     if isinstance(kind_hint, datetime | date):
         try:
