@@ -448,13 +448,18 @@ def open_base(
     if not state.is_current:
         may_upgrade = location.kind is BaseKind.FILE or state.is_empty or allow_upgrade
         if may_upgrade:
+            # Its own engine without the GUI's statement timeout: an index on a big
+            # table (ten million movements) takes longer than any interactive query may.
+            upgrader = make_engine(location, password, statement_timeout_ms=None)
             try:
-                state = upgrade_schema(engine)
+                state = upgrade_schema(upgrader)
             except OperationalError as exc:
                 engine.dispose()
                 raise BaseError(
                     f"Не удалось обновить схему базы: {describe_connection_error(exc)}"
                 ) from None
+            finally:
+                upgrader.dispose()
         else:
             notes.append(str(SchemaOutdatedError(state.current, state.head)))
             engine.dispose()

@@ -51,3 +51,36 @@ def test_unreachable_server_and_wrong_password_are_named(pg_cluster) -> None:
     closed = BaseLocation.parse("postgresql://nobody@127.0.0.1:1/none")
     with pytest.raises(BaseError, match="Сервер недоступен"):
         open_base(closed, "x")
+
+
+@pytest.mark.postgresql
+def test_an_agreed_upgrade_is_not_cut_by_the_interactive_statement_timeout(
+        pg_cluster, monkeypatch) -> None:
+    """`vostok db upgrade` on a big base: building an index over ten million movements
+    takes seconds, longer than the program lets one interactive query run. Here the
+    interactive limit is 300 ms and the migration's first statement takes a second."""
+    real_engine, real_upgrade = db.make_engine, db.upgrade_schema
+
+    def impatient(location, password=None, *args, **kwargs):  # noqa: ANN001, ANN202
+        kwargs.setdefault("statement_timeout_ms", 300)
+        return real_engine(location, password, *args, **kwargs)
+
+    def slow_upgrade(engine):  # noqa: ANN001, ANN202
+        with engine.connect() as conn:
+            conn.execute(text("select pg_sleep(1)"))  # a long CREATE INDEX
+        return real_upgrade(engine)
+
+    monkeypatch.setattr(db, "make_engine", impatient)
+    monkeypatch.setattr(db, "upgrade_schema", slow_upgrade)
+    pg_cluster.create_database("to_upgrade")
+    location = BaseLocation.parse(pg_cluster.url("to_upgrade").render_as_string(
+        hide_password=False))
+    try:
+        base = open_base(location, pg_cluster.password, allow_upgrade=True)
+        try:
+            assert base.schema is not None and base.schema.is_current
+            assert not base.read_only
+        finally:
+            base.close()
+    finally:
+        pg_cluster.drop_database("to_upgrade")
