@@ -30,6 +30,8 @@ BENCHMARKS: dict[str, str] = {
     "office": "xlsx export 100k, import 100k with duplicate analysis, DOCX invoices/s",
     "startup": "process start to first paint of the main window vs a bare PySide6 window",
     "server": "live updates: a change on one connection -> refreshed in an agent model",
+    "billing": "billing of a month for every served client: invoices_per_s (no rendering)",
+    "payments": "bank statement of 10 000 payments: import + automatic matching seconds",
     "distributives": "card page, state on a date, agent first page and number search, "
                      "stock, overdue demos; RLS ratios on PostgreSQL",
 }
@@ -113,6 +115,20 @@ def bench_distributives(scale: int, base_arg: str | None) -> tuple[str, dict[str
         return base.dialect, run(base, scale)
 
 
+def bench_billing(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
+    from benchmarks.bench_billing import run
+
+    with filled_base(scale, base_arg) as base:
+        return base.dialect, run(base, scale)
+
+
+def bench_payments(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
+    from benchmarks.bench_payments import run
+
+    with filled_base(scale, base_arg) as base:
+        return base.dialect, run(base, scale)
+
+
 def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
     """Spawn the probe in fresh processes, alternating bare and app, 7 runs each."""
     import tempfile
@@ -151,7 +167,8 @@ def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, floa
 
 RUNNERS = {"load": bench_load, "agents": bench_agents, "caller": bench_caller,
            "office": bench_office, "startup": bench_startup, "server": bench_server,
-           "distributives": bench_distributives}
+           "distributives": bench_distributives, "billing": bench_billing,
+           "payments": bench_payments}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,15 @@ def _pairs(doc: Document, rows: list[tuple[str, str]]) -> None:
         cells[0].paragraphs[0].runs[0].bold = True
 
 
+def _widths(table, widths_cm: tuple[float, ...]) -> None:  # noqa: ANN001
+    """Column widths (Word reads the cells', LibreOffice the grid's)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
 def _items_table(doc: Document) -> None:
     table = doc.add_table(rows=1, cols=6)
     table.style = "Table Grid"
@@ -62,7 +71,11 @@ def _items_table(doc: Document) -> None:
         cell.text = text
     end = table.add_row().cells
     end[0].text = "{%tr endfor %}"
-    doc.add_paragraph("Итого: {{ document.total }} руб. В т. ч. НДС: {{ document.vat }}")
+    _widths(table, (1.0, 8.5, 1.5, 1.3, 2.6, 2.6))
+    totals = doc.add_paragraph("Итого: {{ document.total }} руб.")
+    totals.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    vat = doc.add_paragraph("{{ document.vat_line }}")
+    vat.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph("Всего к оплате: {{ document.total_words }}")
 
 
@@ -143,21 +156,35 @@ def contract() -> Document:
 def invoice() -> Document:
     doc = _new("Счёт на оплату № {{ document.number }} от {{ document.date }}")
     _pairs(doc, [
-        ("Поставщик", "{{ company.name }}, ИНН {{ company.inn }}, {{ company.address }}"),
+        ("Поставщик", "{{ company.name }}, ИНН {{ company.inn }}"
+                      "{% if company.kpp %}, КПП {{ company.kpp }}{% endif %}, "
+                      "{{ company.address }}"),
         ("Банк", "{{ company.bank }}"),
         ("Покупатель", "{{ client.full_name }}, ИНН {{ client.inn }}, КПП {{ client.kpp }}"),
         ("Адрес покупателя", "{{ client.legal_address }}"),
     ])
-    doc.add_paragraph()
+    _widths(doc.tables[-1], (4.0, 13.5))
+    doc.add_paragraph("{% if document.basis %}Основание: {{ document.basis }}{% endif %}")
     _items_table(doc)
+    doc.add_paragraph("{% if document.due_date %}Оплатить не позднее "
+                      "{{ document.due_date }}.{% endif %}")
+    doc.add_paragraph("{% if document.qr %}QR-код для оплаты (ГОСТ Р 56042):{% endif %}")
+    doc.add_paragraph("{% if document.qr %}{{ document.qr }}{% endif %}")
     _signatures(doc)
+    doc.add_paragraph("{% if company.accountant %}Главный бухгалтер ____________ "
+                      "{{ company.accountant }}{% endif %}")
     return doc
 
 
 def act() -> Document:
-    doc = _new("Акт № {{ document.number }} от {{ document.date }}")
-    doc.add_paragraph("Исполнитель: {{ company.name }}, ИНН {{ company.inn }}")
-    doc.add_paragraph("Заказчик: {{ client.full_name }}, ИНН {{ client.inn }}")
+    doc = _new("{% if document.title %}{{ document.title }}{% else %}Акт{% endif %} "
+               "№ {{ document.number }} от {{ document.date }}")
+    doc.add_paragraph("Исполнитель: {{ company.name }}, ИНН {{ company.inn }}"
+                      "{% if company.kpp %}, КПП {{ company.kpp }}{% endif %}, "
+                      "{{ company.address }}")
+    doc.add_paragraph("Заказчик: {{ client.full_name }}, ИНН {{ client.inn }}, "
+                      "{{ client.legal_address }}")
+    doc.add_paragraph("{% if document.basis %}Основание: {{ document.basis }}{% endif %}")
     _items_table(doc)
     doc.add_paragraph("Вышеперечисленные услуги выполнены полностью и в срок. Заказчик "
                       "претензий по объёму, качеству и срокам оказания услуг не имеет.")

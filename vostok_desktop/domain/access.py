@@ -29,7 +29,7 @@ class Visibility(enum.StrEnum):
 VISIBILITY_TITLES: dict[Visibility, str] = {
     Visibility.ALL: "Все клиенты",
     Visibility.DEPARTMENT: "Клиенты своего отдела",
-    Visibility.OWN: "Только клиенты, где я ответственный",
+    Visibility.OWN: "Только свои клиенты",
 }
 
 
@@ -53,6 +53,10 @@ class Right(enum.StrEnum):
     DISTRIBUTIVES_FILES = "distributives.files"
     DISTRIBUTIVES_CATALOGUE = "distributives.catalogue"
     REFERENCE_EDIT = "reference.edit"
+    MONEY_PRICES = "money.prices"
+    MONEY_DISCOUNTS = "money.discounts"
+    MONEY_DOCUMENTS = "money.documents"
+    MONEY_PAYMENTS = "money.payments"
 
 
 RIGHT_TITLES: dict[Right, str] = {
@@ -73,6 +77,10 @@ RIGHT_TITLES: dict[Right, str] = {
     Right.DISTRIBUTIVES_FILES: "ЗВЭ/КЦ файлы",
     Right.DISTRIBUTIVES_CATALOGUE: "Каталог систем КонсультантПлюс",
     Right.REFERENCE_EDIT: "Справочники",
+    Right.MONEY_PRICES: "Прейскуранты",
+    Right.MONEY_DISCOUNTS: "Скидки и VIP-программы",
+    Right.MONEY_DOCUMENTS: "Выписка счетов и актов",
+    Right.MONEY_PAYMENTS: "Платежи",
 }
 
 # What a new base gives each role; administrators change it in «Пользователи и права».
@@ -81,7 +89,7 @@ DEFAULT_ROLE_RIGHTS: dict[EmployeeRole, frozenset[Right]] = {
     EmployeeRole.HEAD: frozenset(Right) - {Right.USERS_ADMIN, Right.CHANGELOG_RESTORE},
     EmployeeRole.MANAGER: frozenset({Right.CLIENT_CREATE, Right.CLIENT_EDIT,
                                      Right.EXPORT_EXCEL, Right.PRINT_MASS,
-                                     Right.DISTRIBUTIVES_MOVE}),
+                                     Right.DISTRIBUTIVES_MOVE, Right.MONEY_DOCUMENTS}),
     EmployeeRole.SERVICE_ENGINEER: frozenset({Right.CLIENT_EDIT, Right.PRINT_MASS,
                                               Right.DISTRIBUTIVES_MOVE}),
     EmployeeRole.TELEMARKETER: frozenset({Right.CLIENT_CREATE, Right.CLIENT_EDIT}),

@@ -134,6 +134,15 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "distributive_list.export_excel": "Ctrl+E",
     "clients.ask_expert_on": "",
     "clients.ask_expert_off": "",
+    # -- money (price lists, VIP, companies, billing, payments, reports) --
+    "money.price_lists": "",
+    "money.vip": "",
+    "money.companies": "",
+    "money.billing": "",
+    "money.payments": "Ctrl+Shift+M",
+    "money.import_statement": "",
+    "money.review": "",
+    "money.reports": "",
 }
 
 
@@ -180,6 +189,10 @@ ACTION_RIGHTS: dict[str, str] = {
     "distributive_list.export_excel": "export.excel",
     "clients.ask_expert_on": "distributives.files",
     "clients.ask_expert_off": "distributives.files",
+    "money.companies": "reference.edit",
+    "money.billing": "money.documents",
+    "money.import_statement": "money.payments",
+    "money.review": "money.payments",
 }
 
 

@@ -164,6 +164,9 @@ class MainWindow(QMainWindow):
 
         install_distributives(self)
         install_distributive_agent(self)
+        from vostok_desktop.gui.money import install_money
+
+        install_money(self)
 
     def _add_agent(self, spec: AgentSpec) -> None:
         dock = QDockWidget(spec.title, self)

@@ -99,7 +99,7 @@ class UpwardHeader(QHeaderView):
         metrics = self.fontMetrics()
         lines = self._text(section).split("\n")
         longest = max(metrics.horizontalAdvance(line) for line in lines)
-        return QSize(metrics.lineSpacing() * len(lines) + 8, longest + 18)
+        return QSize(metrics.lineSpacing() * len(lines) + 5, longest + 18)
 
 
 class CentredCheckDelegate(QStyledItemDelegate):
@@ -200,6 +200,14 @@ class RightsMatrix:
             for visibility in Visibility:
                 combo.addItem(VISIBILITY_TITLES[visibility], visibility.value)
             combo.setCurrentIndex(combo.findData(role.visibility.value))
+            # As wide as the longest choice and no wider, so every right's column still
+            # fits beside it; «свои» — where the employee is responsible — in the tooltip.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(max(len(t) for t in VISIBILITY_TITLES.values()))
+            combo.setItemData(combo.findData(Visibility.OWN.value),
+                              "Клиенты, где сотрудник — ответственный или автор",
+                              Qt.ItemDataRole.ToolTipRole)
             combo.setAccessibleName(f"{role.title}: {VISIBILITY_HEADER.lower()}")
             combo.currentIndexChanged.connect(lambda _i, r=row: self._row_changed(r))
             self.combos[role.role] = combo

@@ -2,16 +2,29 @@
 :class:`~vostok_desktop.services.demo.common.AreaContext` after the reference data and the
 clients are loaded, inside the same transaction. A new area (distributives, money…)
 brings its own module with one step and adds it here (and its tables to
-``AREA_TABLES``, which are analysed after the load)."""
+``AREA_TABLES``, which are analysed after the load).
+
+Money runs after the distributives (budgets are computed from them): the price lists
+and VIP members, then three months billed from the budgets, then the payments of those
+documents."""
 
 from __future__ import annotations
 
-from vostok_desktop.services.demo import distributives
+from vostok_desktop.services.demo import (
+    distributives,
+    money_documents,
+    money_payments,
+    money_prices,
+)
 from vostok_desktop.services.demo.common import AreaContext, AreaStep
 from vostok_desktop.services.demo.favourites import add_favourites
 
-AREA_STEPS: tuple[AreaStep, ...] = (add_favourites, distributives.add_distributives)
-AREA_TABLES: tuple[str, ...] = ("favourites", *distributives.TABLES)
+AREA_STEPS: tuple[AreaStep, ...] = (add_favourites, distributives.add_distributives,
+                                    money_prices.add_prices, money_documents.add_documents,
+                                    money_payments.add_payments)
+AREA_TABLES: tuple[str, ...] = tuple(dict.fromkeys((
+    "favourites", *distributives.TABLES, *money_prices.TABLES, *money_documents.TABLES,
+    *money_payments.TABLES)))
 
 
 def run_area_steps(area: AreaContext) -> None:

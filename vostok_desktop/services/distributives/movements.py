@@ -139,11 +139,18 @@ def apply_movement(base: OpenedBase, request: MovementRequest, employee_id: int 
 def apply_in(s: Session, requests: Sequence[MovementRequest], employee_id: int | None, *,
              today: date | None = None) -> list[AppliedMovement]:
     """The movements inside the caller's transaction (imports, reconciliation)."""
+    from vostok_desktop.services.money.discounts import after_movements
+
     today = today or date.today()
     applied: list[AppliedMovement] = []
+    touched: list[int] = []  # clients a distributive left or reached
     for request in requests:
         for change in _validate(s, request, today):
+            touched.append(change.distributive.client_id)
             applied.append(_write(s, change, employee_id))
+            touched.append(change.distributive.client_id)
+    # A VIP member's interval discount follows its number of served systems (logged).
+    after_movements(s, [c for c in touched if c is not None], employee_id=employee_id)
     return applied
 
 

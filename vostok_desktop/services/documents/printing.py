@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,44 +43,11 @@ def company_details(base: OpenedBase | None = None) -> dict[str, str]:
 
 
 # -- money ---------------------------------------------------------------------------------
-_UNITS = ("", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять")
-_UNITS_F = ("", "одна", "две") + _UNITS[3:]
-_TEENS = ("десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать", "пятнадцать",
-          "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать")
-_TENS = ("", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят",
-         "восемьдесят", "девяносто")
-_HUNDREDS = ("", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот",
-             "восемьсот", "девятьсот")
-_SCALES = (("", "", "", False), ("тысяча", "тысячи", "тысяч", True),
-           ("миллион", "миллиона", "миллионов", False),
-           ("миллиард", "миллиарда", "миллиардов", False))
-
-
-def _plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 100 in range(11, 20):
-        return many
-    return one if n % 10 == 1 else few if n % 10 in (2, 3, 4) else many
-
-
 def number_in_words(n: int, feminine: bool = False) -> str:
-    if n == 0:
-        return "ноль"
-    words: list[str] = []
-    for scale, (one, few, many, fem) in reversed(list(enumerate(_SCALES))):
-        chunk = n // 1000 ** scale % 1000
-        if not chunk:
-            continue
-        part = [_HUNDREDS[chunk // 100]]
-        tens, units = chunk // 10 % 10, chunk % 10
-        if tens == 1:
-            part.append(_TEENS[units])
-        else:
-            part.append(_TENS[tens])
-            part.append((_UNITS_F if (fem or (scale == 0 and feminine)) else _UNITS)[units])
-        if scale:
-            part.append(_plural(chunk, one, few, many))
-        words += [p for p in part if p]
-    return " ".join(words)
+    """12 → «двенадцать» (``feminine``: 2 → «две»), by num2words."""
+    from num2words import num2words
+
+    return num2words(int(n), lang="ru", gender="f" if feminine else "m")
 
 
 def money(value: Decimal | float | int) -> str:
@@ -91,10 +58,12 @@ def money(value: Decimal | float | int) -> str:
 
 
 def money_in_words(value: Decimal | float | int) -> str:
-    amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    rubles, kopecks = int(amount), int((amount - int(amount)) * 100)
-    text = (f"{number_in_words(rubles)} {_plural(rubles, 'рубль', 'рубля', 'рублей')} "
-            f"{kopecks:02d} {_plural(kopecks, 'копейка', 'копейки', 'копеек')}")
+    """12345.5 → «Двенадцать тысяч триста сорок пять рублей 50 копеек» (num2words)."""
+    from num2words import num2words
+
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    text = num2words(amount, lang="ru", to="currency", currency="RUB", cents=False,
+                     separator="")
     return text[:1].upper() + text[1:]
 
 
@@ -188,8 +157,11 @@ def build_context(client: Client, employee_name: str, document: DocumentInfo | N
     recipient = next((c for c in contacts if c.id == recipient_id), None) if recipient_id \
         else (contacts[0] if contacts else None)
     today = date.today()
+    company_values = dict(company or company_details(None))
+    for key in ("bank_name", "bik", "account", "corr_account"):
+        company_values.setdefault(key, "")
     return {
-        "company": fields("company", company or company_details(None)),
+        "company": fields("company", company_values),
         "client": fields("client", _client_fields(client)),
         "contacts": [fields("contacts[]", _contact_fields(c)) for c in contacts],
         "recipient": fields("recipient", _contact_fields(recipient)) if recipient else None,
@@ -201,10 +173,20 @@ def build_context(client: Client, employee_name: str, document: DocumentInfo | N
             "total_words": money_in_words(total),
             "vat": doc.vat,
             "body": doc.body,
+            # Filled by money documents (services/money/printing.py); empty otherwise.
+            "title": "",
+            "net": money(total),
+            "vat_amount": "",
+            "vat_line": f"В т. ч. НДС: {doc.vat}" if doc.vat else "Без НДС",
+            "period": "",
+            "due_date": "",
+            "basis": "",
+            "qr": "",
         }),
         "items": [fields("items[]", {
             "name": line.name, "quantity": f"{line.quantity.normalize():f}",
             "unit": line.unit, "price": money(line.price), "amount": money(line.amount),
+            "net": money(line.amount), "vat": "",
         }) for line in lines],
         "today": _fmt_date(today),
     }
