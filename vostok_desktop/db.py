@@ -222,6 +222,7 @@ def make_engine(
     *,
     read_only: bool = False,
     statement_timeout_ms: int | None = GUI_STATEMENT_TIMEOUT_MS,
+    connect_timeout_s: int = 5,
 ) -> Engine:
     if location.kind is BaseKind.FILE:
         path = location.file_path
@@ -242,7 +243,7 @@ def make_engine(
         url,
         pool_pre_ping=True,
         connect_args={
-            "connect_timeout": 5,
+            "connect_timeout": connect_timeout_s,
             "application_name": "vostok-desktop",
             "options": " ".join(options),
             # Generic plans reused for every search term hurt (shared/FINDINGS.md).
@@ -298,10 +299,16 @@ def upgrade_schema(engine: Engine) -> SchemaState:
     return schema_state(engine)
 
 
+# An administrator's upgrade waits longer for a busy server to accept its connection than
+# the interactive program does (a loaded server once took over 5 s and the upgrade failed).
+UPGRADE_CONNECT_TIMEOUT_S = 30
+
+
 def upgrade_base_schema(location: BaseLocation, password: str | None = None) -> SchemaState:
     """An administrator's upgrade from the program: its own writable engine without the
     GUI's statement timeout, one transaction (a failure leaves the base as it was)."""
-    engine = make_engine(location, password, statement_timeout_ms=None)
+    engine = make_engine(location, password, statement_timeout_ms=None,
+                         connect_timeout_s=UPGRADE_CONNECT_TIMEOUT_S)
     try:
         before = schema_state(engine)
         try:
@@ -450,7 +457,8 @@ def open_base(
         if may_upgrade:
             # Its own engine without the GUI's statement timeout: an index on a big
             # table (ten million movements) takes longer than any interactive query may.
-            upgrader = make_engine(location, password, statement_timeout_ms=None)
+            upgrader = make_engine(location, password, statement_timeout_ms=None,
+                                   connect_timeout_s=UPGRADE_CONNECT_TIMEOUT_S)
             try:
                 state = upgrade_schema(upgrader)
             except OperationalError as exc:
