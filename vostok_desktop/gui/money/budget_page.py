@@ -70,6 +70,21 @@ def line_system(line: BudgetLine) -> str:
     return system_text(title)
 
 
+def _status_and_buttons(dialog: QDialog, form: QFormLayout, *, wrap: bool = True
+                        ) -> tuple[QLabel, QDialogButtonBox]:
+    """The last rows of every small dialog here: a line for the refusal, «ОК» / «Отмена»
+    (the caller connects «ОК»: it checks before it closes)."""
+    status = QLabel()
+    status.setWordWrap(wrap)
+    form.addRow(status)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    return status, buttons
+
+
 class DiscountDialog(QDialog):
     """«Скидка клиента»: percent, from, until (or open) and the reason."""
 
@@ -97,14 +112,7 @@ class DiscountDialog(QDialog):
         form.addRow("Действует с:", self.valid_from)
         form.addRow("", until_row)
         form.addRow("Основание:", self.reason)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        form.addRow(self.status)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self.status, self.buttons = _status_and_buttons(self, form)
 
 
 class EndDialog(QDialog):
@@ -116,13 +124,7 @@ class EndDialog(QDialog):
         form = QFormLayout(self)
         self.valid_to = date_edit(today, "discount_end")
         form.addRow("Последний день скидки:", self.valid_to)
-        self.status = QLabel()
-        form.addRow(self.status)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self.status, self.buttons = _status_and_buttons(self, form, wrap=False)
 
 
 class JoinDialog(QDialog):
@@ -141,14 +143,7 @@ class JoinDialog(QDialog):
         self.since = date_edit(today, "vip_since")
         form.addRow("Программа:", self.programme)
         form.addRow("С даты:", self.since)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        form.addRow(self.status)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+        self.status, self.buttons = _status_and_buttons(self, form)
 
 
 class BudgetPage(QWidget):
