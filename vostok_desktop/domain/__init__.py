@@ -6,6 +6,7 @@ from vostok_desktop.domain import (  # noqa: F401 - registers models
     hotline,
     installations,
     money,
+    quotas,
     reference,
     work,
 )

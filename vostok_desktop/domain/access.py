@@ -57,6 +57,7 @@ class Right(enum.StrEnum):
     MONEY_DISCOUNTS = "money.discounts"
     MONEY_DOCUMENTS = "money.documents"
     MONEY_PAYMENTS = "money.payments"
+    MONEY_QUOTAS = "money.quotas"
 
 
 RIGHT_TITLES: dict[Right, str] = {
@@ -81,6 +82,7 @@ RIGHT_TITLES: dict[Right, str] = {
     Right.MONEY_DISCOUNTS: "Скидки и VIP-программы",
     Right.MONEY_DOCUMENTS: "Выписка счетов и актов",
     Right.MONEY_PAYMENTS: "Платежи",
+    Right.MONEY_QUOTAS: "Квоты КК/ОГ",
 }
 
 # What a new base gives each role; administrators change it in «Пользователи и права».

@@ -99,7 +99,7 @@ class UpwardHeader(QHeaderView):
         metrics = self.fontMetrics()
         lines = self._text(section).split("\n")
         longest = max(metrics.horizontalAdvance(line) for line in lines)
-        return QSize(metrics.lineSpacing() * len(lines) + 5, longest + 18)
+        return QSize(metrics.lineSpacing() * len(lines) + 2, longest + 18)
 
 
 class CentredCheckDelegate(QStyledItemDelegate):

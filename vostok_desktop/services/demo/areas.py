@@ -15,16 +15,17 @@ from vostok_desktop.services.demo import (
     money_documents,
     money_payments,
     money_prices,
+    money_quotas,
 )
 from vostok_desktop.services.demo.common import AreaContext, AreaStep
 from vostok_desktop.services.demo.favourites import add_favourites
 
 AREA_STEPS: tuple[AreaStep, ...] = (add_favourites, distributives.add_distributives,
                                     money_prices.add_prices, money_documents.add_documents,
-                                    money_payments.add_payments)
+                                    money_payments.add_payments, money_quotas.add_quotas)
 AREA_TABLES: tuple[str, ...] = tuple(dict.fromkeys((
     "favourites", *distributives.TABLES, *money_prices.TABLES, *money_documents.TABLES,
-    *money_payments.TABLES)))
+    *money_payments.TABLES, *money_quotas.TABLES)))
 
 
 def run_area_steps(area: AreaContext) -> None:
