@@ -1,6 +1,7 @@
 """Generate the default print forms (DOCX with docxtpl tags) installed into a new base.
 
-Run: ``python resources/templates/make_templates.py`` — rewrites the *.docx beside it.
+Run: ``python resources/templates/make_templates.py [name.docx ...]`` — rewrites the
+*.docx beside it (all, or only the ones named).
 The company edits its own copies in Word or LibreOffice afterwards (they are stored in
 the base with versions); these files are only the starting point.
 
@@ -139,15 +140,40 @@ def contract() -> Document:
     )
     doc.add_paragraph("1. Исполнитель оказывает Заказчику услуги по информационному "
                       "сопровождению установленных экземпляров систем КонсультантПлюс.")
-    doc.add_paragraph("2. Стоимость услуг определяется прейскурантом Исполнителя и "
-                      "указывается в счетах.")
+    # The month's price from the client's budget (services/documents/printing.py fills
+    # ``items`` and ``document.total*`` from services/money/budget.py).
+    doc.add_paragraph("{% if items %}2. Ежемесячная стоимость сопровождения по "
+                      "прейскуранту Исполнителя с учётом скидок Заказчика:{% else %}"
+                      "2. Стоимость услуг определяется прейскурантом Исполнителя и "
+                      "указывается в счетах.{% endif %}")
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells,
+                          ("№", "Наименование", "Кол-во", "Ед.", "Цена в месяц, руб."),
+                          strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    table.add_row().cells[0].text = "{%tr for item in items %}"
+    row = table.add_row().cells
+    for cell, text in zip(row, ("{{ loop.index }}", "{{ item.name }}", "{{ item.quantity }}",
+                                "{{ item.unit }}", "{{ item.amount }}"), strict=True):
+        cell.text = text
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    _widths(table, (1.0, 10.0, 1.5, 1.3, 3.7))
+    for row in table.rows[1:]:
+        row.cells[4].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph("{% if items %}Итого в месяц: {{ document.total }} руб. "
+                      "({{ document.total_words }}). {{ document.vat_line }}{% endif %}")
+    doc.add_paragraph("{% if items %}Стоимость меняется вместе с прейскурантом Исполнителя "
+                      "и указывается в счетах.{% endif %}")
     doc.add_paragraph("3. Договор вступает в силу с {{ document.date }} и действует "
                       "до 31 декабря текущего года.")
     doc.add_heading("Реквизиты сторон", level=2)
     _pairs(doc, [
         ("Исполнитель", "{{ company.name }}, ИНН {{ company.inn }}, {{ company.address }}"),
-        ("Заказчик", "{{ client.full_name }}, ИНН {{ client.inn }}, КПП {{ client.kpp }}, "
-                     "{{ client.legal_address }}"),
+        ("Заказчик", "{{ client.full_name }}, ИНН {{ client.inn }}"
+                     "{% if client.kpp %}, КПП {{ client.kpp }}{% endif %}"
+                     "{% if client.legal_address %}, {{ client.legal_address }}{% endif %}"),
     ])
     _signatures(doc)
     return doc
@@ -205,6 +231,78 @@ def letter() -> Document:
     return doc
 
 
+def reconciliation() -> Document:
+    """«Акт сверки»: the company's side filled, the client's side left for the client."""
+    doc = _new("{{ document.title }}")
+    doc.paragraphs[-1].runs[0].font.size = Pt(14)
+    period = doc.add_paragraph("взаимных расчётов за период {{ document.period }}\n"
+                               "между {{ company.name }} и {{ client.full_name }}"
+                               "{% if client.inn %} (ИНН {{ client.inn }}){% endif %}")
+    period.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("Мы, нижеподписавшиеся, {{ company.name }} в лице руководителя "
+                      "{{ company.director }}, с одной стороны, и {{ client.full_name }}, с "
+                      "другой стороны, составили настоящий акт о том, что состояние "
+                      "взаимных расчётов по данным учёта следующее:")
+    table = doc.add_table(rows=2, cols=8)
+    table.style = "Table Grid"
+    ours = table.rows[0].cells[0].merge(table.rows[0].cells[3])
+    ours.text = "По данным {{ company.name }}, руб."
+    theirs = table.rows[0].cells[4].merge(table.rows[0].cells[7])
+    theirs.text = "По данным {{ client.short_name }}, руб."
+    for cell, text in zip(table.rows[1].cells, ("Дата", "Документ", "Дебет", "Кредит") * 2,
+                          strict=True):
+        cell.text = text
+    for row in table.rows:
+        for cell in row.cells:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+
+    def balance_row(label: str, debit: str, credit: str) -> None:
+        cells = table.add_row().cells
+        merged = cells[0].merge(cells[1])
+        merged.text = label
+        merged.paragraphs[0].runs[0].bold = True
+        cells[2].text, cells[3].text = debit, credit
+        cells[4].merge(cells[5]).text = label
+        cells[4].paragraphs[0].runs[0].bold = True
+
+    balance_row("Сальдо на {{ document.start }}", "{{ document.opening_debit }}",
+                "{{ document.opening_credit }}")
+    table.add_row().cells[0].text = "{%tr for item in items %}"
+    row = table.add_row().cells
+    for cell, text in zip(row[:4], ("{{ item.date }}", "{{ item.name }}", "{{ item.debit }}",
+                                    "{{ item.credit }}"), strict=True):
+        cell.text = text
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    balance_row("Обороты за период", "{{ document.turnover_debit }}",
+                "{{ document.turnover_credit }}")
+    balance_row("Сальдо на {{ document.end }}", "{{ document.closing_debit }}",
+                "{{ document.closing_credit }}")
+    _widths(table, (2.0, 3.6, 1.9, 1.9, 1.6, 2.3, 1.7, 1.7))
+    for number, row in enumerate(table.rows):
+        for column, cell in enumerate(row.cells):
+            for paragraph in cell.paragraphs:
+                if number > 1 and column in (2, 3, 6, 7):
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                for run in paragraph.runs:
+                    run.font.size = Pt(8)
+    doc.add_paragraph()
+    doc.add_paragraph("{{ document.conclusion }}").runs[0].bold = True
+    doc.add_paragraph()
+    signatures = doc.add_table(rows=1, cols=2)
+    signatures.rows[0].cells[0].text = (
+        "От {{ company.name }}\n\nРуководитель ____________ {{ company.director }}\n"
+        "{% if company.accountant %}Главный бухгалтер ____________ {{ company.accountant }}"
+        "{% endif %}\n\nМ. П.")
+    signatures.rows[0].cells[1].text = (
+        "От {{ client.full_name }}\n\nРуководитель ____________\n"
+        "Главный бухгалтер ____________\n\nМ. П.")
+    _widths(signatures, (8.5, 8.5))
+    doc.add_paragraph("Исполнитель: {{ employee.full_name }}. Сформирован {{ today }}.")
+    doc.paragraphs[-1].runs[0].font.size = Pt(8)
+    return doc
+
+
 DEFAULTS = {
     "client_card.docx": client_card,
     "contact_list.docx": contact_list,
@@ -212,11 +310,15 @@ DEFAULTS = {
     "invoice.docx": invoice,
     "act.docx": act,
     "letter.docx": letter,
+    "reconciliation.docx": reconciliation,
 }
 
 
-def main() -> None:
+def main(names: list[str] | None = None) -> None:
+    """Every default form, or only ``names`` («contract.docx»…)."""
     for name, build in DEFAULTS.items():
+        if names and name not in names:
+            continue
         doc = build()
         doc.core_properties.author = "Vostok Desktop"
         doc.core_properties.title = name.removesuffix(".docx")
@@ -225,4 +327,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

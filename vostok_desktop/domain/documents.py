@@ -28,6 +28,7 @@ class TemplateKind(enum.StrEnum):
     INVOICE = "invoice"
     ACT = "act"
     LETTER = "letter"
+    RECONCILIATION = "reconciliation"  # акт сверки (a str_enum: no DB constraint to widen)
     OTHER = "other"
 
 
@@ -38,6 +39,7 @@ TEMPLATE_KIND_TITLES: dict[TemplateKind, str] = {
     TemplateKind.INVOICE: "Счёт",
     TemplateKind.ACT: "Акт",
     TemplateKind.LETTER: "Письмо",
+    TemplateKind.RECONCILIATION: "Акт сверки",
     TemplateKind.OTHER: "Другое",
 }
 

@@ -89,7 +89,7 @@ def test_ctrl_p_in_a_card_opens_the_preview_tab(qtbot, window, tmp_path, monkeyp
     monkeypatch.setattr(gprinting.ChooseFormDialog, "exec", choose)
     card.setFocus()
     qtbot.keyClick(card, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert "Счёт на оплату" in chosen and len(chosen) == 6
+    assert "Счёт на оплату" in chosen and len(chosen) == 7
     preview = window.tabs.currentWidget()
     assert isinstance(preview, gprinting.DocumentPreview)
     assert name in preview.view.toPlainText()
@@ -110,7 +110,7 @@ def test_documents_page_of_the_card_lists_its_forms(qtbot, window) -> None:
 
     page = card.findChild(DocumentsPage, "page_documents")
     page.card_loaded(client_id)
-    assert page.forms.count() == 6
+    assert page.forms.count() == 7
     page.forms.setCurrentRow(3)
     page.make_override()
     texts = [page.forms.item(i).text() for i in range(page.forms.count())]
@@ -285,7 +285,7 @@ def test_mail_dialog_sends_through_smtp(qtbot, window, tmp_path) -> None:
 def test_templates_dialog_uploads_and_activates_versions(qtbot, window, messages) -> None:
     dialog = TemplatesDialog(window.context, None, window)
     dialog.show()
-    assert dialog.templates.rowCount() == 6
+    assert dialog.templates.rowCount() == 7
     document = docx.Document()
     document.add_paragraph("Версия 2 для {{ client.short_name }}")
     buffer = io.BytesIO()

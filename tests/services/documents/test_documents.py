@@ -62,10 +62,11 @@ def employee_id(base: OpenedBase) -> int:
 
 
 def test_defaults_are_installed_once_and_offered_to_a_card(empty_base, client_id) -> None:
-    assert templates.ensure_default_templates(empty_base) == 6
+    assert templates.ensure_default_templates(empty_base) == 7
     assert templates.ensure_default_templates(empty_base) == 0
     names = {t.code for t in templates.templates_for_client(empty_base, client_id)}
-    assert names == {"client_card", "contact_list", "contract", "invoice", "act", "letter"}
+    assert names == {"client_card", "contact_list", "contract", "invoice", "act", "letter",
+                     "reconciliation"}
 
 
 @pytest.mark.parametrize("code", ["client_card", "contact_list", "contract", "invoice", "act",

@@ -2,7 +2,8 @@
 documents (вид, номер, дата, период, сумма, оплачено, долг); stornos and reversed
 documents struck out in grey.
 
-Local keys: Enter — open the document, Insert — «Новый счёт…»."""
+Local keys: Enter — open the document, Insert — «Новый счёт…»; «Акт сверки…» opens the
+act for a company and a period (gui/money/reconciliation_dialog.py)."""
 
 from __future__ import annotations
 
@@ -76,12 +77,16 @@ class DocumentsPage(QWidget):
         row = QHBoxLayout()
         self.new_button = QPushButton("Новый счёт…")
         self.open_button = QPushButton("Открыть")
+        self.reconciliation_button = QPushButton("Акт с&верки…")
+        self.reconciliation_button.setObjectName("reconciliation_button")
         self.new_button.clicked.connect(self.new_invoice)
         self.open_button.clicked.connect(self.open_current)
+        self.reconciliation_button.clicked.connect(self.open_reconciliation)
         row.addWidget(self.new_button)
         row.addWidget(self.open_button)
+        row.addWidget(self.reconciliation_button)
         row.addStretch(1)
-        hint = QLabel("Enter — открыть, Insert — новый счёт")
+        hint = QLabel("Enter — открыть, Insert — новый счёт, Alt+В — акт сверки")
         set_text_colour(hint, GREY)
         row.addWidget(hint)
         layout.addLayout(row)
@@ -156,6 +161,12 @@ class DocumentsPage(QWidget):
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.finished.connect(lambda _r: self.refresh())
         self.dialog.open()
+
+    def open_reconciliation(self) -> QWidget:
+        from vostok_desktop.gui.money.reconciliation_dialog import open_reconciliation
+
+        self.reconciliation = open_reconciliation(self.context, self.client_id, self)
+        return self.reconciliation
 
     def new_invoice(self) -> None:
         if not self.context.allows(RIGHT):

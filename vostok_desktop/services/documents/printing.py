@@ -2,7 +2,10 @@
 
 The fields a template sees are built here (``client``, ``contacts``, ``company``...):
 see :data:`vostok_desktop.services.documents.templates.KNOWN_FIELDS`. Company details come from the
-base (:mod:`vostok_desktop.services.documents.company`).
+base (:mod:`vostok_desktop.services.documents.company`). A contract form gets its amounts
+from the client's budget (services/money/budget.py) and the «Акт сверки» form the act of
+services/money/reconciliation.py (whose computing imports nothing of this module, so no
+import cycle).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -25,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import AddressKind, Client, Contact, Employee
 from vostok_desktop.domain.clients import CLIENT_STATUS_TITLES
+from vostok_desktop.domain.documents import PrintTemplate, TemplateKind
 from vostok_desktop.services.clients.duplicates import lift_statement_timeout
 from vostok_desktop.services.documents.templates import (
     CompiledTemplate,
@@ -32,6 +36,9 @@ from vostok_desktop.services.documents.templates import (
     read_template,
     render_docx,
 )
+
+if TYPE_CHECKING:
+    from vostok_desktop.services.money.reconciliation import Reconciliation
 
 Progress = Callable[[str, int, int], None]
 
@@ -210,17 +217,156 @@ class RenderedDocument:
     data: bytes
 
 
+def _template_kind(base: OpenedBase, template_id: int) -> TemplateKind | None:
+    with base.sessions() as s:
+        kind = s.scalar(select(PrintTemplate.kind).where(PrintTemplate.id == template_id))
+    return TemplateKind(kind) if kind is not None else None
+
+
+def contract_documents(s: Session, client_ids: Sequence[int], on: date | None = None
+                       ) -> dict[int, DocumentInfo]:
+    """What a contract («Договор на сопровождение») says about money, per client: the
+    monthly support price of the client's budget on ``on`` (services/money/budget.py) —
+    a line per served distributive, the total, VAT by the default company's tax mode
+    (included in the price and rounded per line, as the billing's invoices have it)."""
+    from vostok_desktop.domain.money import Company, TaxMode
+    from vostok_desktop.services.money.budget import budgets, round_money
+
+    on = on or date.today()
+    company = s.scalar(select(Company).order_by(Company.is_default.desc(), Company.id)
+                       .limit(1))
+    usn = company is None or TaxMode(company.tax_mode) is TaxMode.USN or not company.vat_rate
+    rate = Decimal(0) if usn else Decimal(company.vat_rate)
+    out: dict[int, DocumentInfo] = {}
+    for budget in budgets(s, client_ids, on, company.id if company is not None else None):
+        lines = [DocumentLine(line.name, Decimal(1), "мес.", line.price)
+                 for line in budget.lines]
+        vat = sum((round_money(line.price * rate / (100 + rate)) for line in budget.lines),
+                  Decimal("0.00"))
+        out[budget.client_id] = DocumentInfo(
+            date=on, lines=lines, vat="" if usn else f"{rate.normalize():f} % — {money(vat)} руб.")
+    return out
+
+
+# -- «Акт сверки» ----------------------------------------------------------------------------
+def company_row_fields(company: Any) -> dict[str, str]:
+    """A company (субъект учёта) under the keys the forms know (``company.*``)."""
+    from vostok_desktop.services.money.companies import bank_text
+
+    return {
+        "name": company.name, "inn": company.inn, "kpp": company.kpp, "ogrn": company.ogrn,
+        "address": company.address, "city": company.city, "phone": company.phone,
+        "email": company.email, "bank": bank_text(company), "bank_name": company.bank_name,
+        "bik": company.bik, "account": company.account, "corr_account": company.corr_account,
+        "director": company.director, "accountant": company.accountant,
+    }
+
+
+def reconciliation_conclusion(act: Reconciliation) -> str:
+    """«По данным … на 31.03.2026 задолженность в пользу … составляет … руб. (…).» or
+    «… задолженность отсутствует.»"""
+    head = f"По данным {act.company_name} на {act.end:%d.%m.%Y}"
+    if act.creditor is None:
+        return f"{head} задолженность отсутствует."
+    amount = abs(act.closing)
+    words = money_in_words(amount)
+    return (f"{head} задолженность в пользу {act.creditor} составляет {money(amount)} руб. "
+            f"({words[:1].lower() + words[1:]}).")
+
+
+def reconciliation_context(s: Session, act: Reconciliation, employee_name: str
+                           ) -> dict[str, Any]:
+    """The act's fields — the same top-level fields as every form: ``document.*`` has the
+    period, balances (``opening_debit``…), turnovers and ``conclusion``; ``items`` the
+    lines with ``date``, ``name``, ``debit``, ``credit``; ``company`` the act's company."""
+    from vostok_desktop.domain.money import Company
+
+    client = _load_clients(s, [act.client_id])[act.client_id]
+    company = s.get(Company, act.company_id) if act.company_id is not None else s.scalar(
+        select(Company).order_by(Company.is_default.desc(), Company.id).limit(1))
+    context = build_context(client, employee_name, DocumentInfo(date=act.end),
+                            company_row_fields(company) if company is not None else None)
+
+    def cell(value: Decimal) -> str:
+        return money(value) if value else ""
+
+    def side(value: Decimal) -> tuple[str, str]:
+        return (cell(value), "") if value > 0 else ("", cell(-value))
+
+    opening, closing = side(act.opening), side(act.closing)
+    context["document"].update({
+        "title": "Акт сверки", "number": "",
+        "period": f"с {act.start:%d.%m.%Y} по {act.end:%d.%m.%Y}",
+        "start": f"{act.start:%d.%m.%Y}", "end": f"{act.end:%d.%m.%Y}",
+        "opening_debit": opening[0], "opening_credit": opening[1],
+        "turnover_debit": money(act.debit_turnover),
+        "turnover_credit": money(act.credit_turnover),
+        "closing_debit": closing[0], "closing_credit": closing[1],
+        "total": money(abs(act.closing)), "total_words": money_in_words(abs(act.closing)),
+        "conclusion": reconciliation_conclusion(act), "creditor": act.creditor or "",
+        "vat_line": "", "basis": "",
+    })
+    context["items"] = [fields("items[]", {
+        "date": f"{line.on:%d.%m.%Y}", "name": line.title, "debit": cell(line.debit),
+        "credit": cell(line.credit), "quantity": "", "unit": "", "price": "",
+        "amount": money(line.debit or line.credit), "net": "", "vat": "",
+    }) for line in act.lines]
+    return context
+
+
+def render_reconciliation(base: OpenedBase, client_id: int, company_id: int | None,
+                          start: date, end: date, employee_id: int | None,
+                          template_id: int | None = None) -> RenderedDocument:
+    """The act (services/money/reconciliation.py) filled into its print form: the
+    client's individual «Акт сверки» if any, else the company's."""
+    from vostok_desktop.services.documents.templates import TemplateError, templates_for_client
+    from vostok_desktop.services.money.reconciliation import TEMPLATE_CODE, reconciliation
+
+    if template_id is None:
+        template_id = next((t.id for t in templates_for_client(base, client_id)
+                            if t.code == TEMPLATE_CODE), None)
+        if template_id is None:
+            raise TemplateError("Нет печатной формы «Акт сверки»: добавьте её в «Печатные "
+                                "формы»")
+    name, data = read_template(base, template_id)
+    with base.sessions() as s:
+        act = reconciliation(s, client_id, company_id, start, end)
+        context = reconciliation_context(s, act, _employee_name(s, employee_id))
+        short_name = _load_clients(s, [client_id])[client_id].short_name
+    file_name = (f"Акт сверки {start:%d.%m.%Y}–{end:%d.%m.%Y} — "
+                 f"{safe_file_name(short_name)}.docx")
+    return RenderedDocument(client_id, file_name, render_docx(data, context, name))
+
+
+def _fill(s: Session, kind: TemplateKind | None, client: Client, employee: str,
+          document: DocumentInfo | None, company: dict[str, str],
+          recipient_id: int | None = None) -> dict[str, Any]:
+    """The context of one client's form. Without an explicit ``document`` a contract
+    gets its amounts from the budget and an «Акт сверки» covers the year so far with
+    every company (its own dialog chooses the company and the period)."""
+    if document is None and kind is TemplateKind.RECONCILIATION:
+        from vostok_desktop.services.money import reconciliation as rec
+
+        start, end = rec.default_period()
+        return reconciliation_context(s, rec.reconciliation(s, client.id, None, start, end),
+                                      employee)
+    if document is None and kind is TemplateKind.CONTRACT:
+        document = contract_documents(s, [client.id]).get(client.id)
+    return build_context(client, employee, document, company, recipient_id=recipient_id)
+
+
 def render_for_client(base: OpenedBase, template_id: int, client_id: int,
                       employee_id: int | None, document: DocumentInfo | None = None,
                       recipient_id: int | None = None) -> RenderedDocument:
     """Fill the active version of a template for one client."""
     name, data = read_template(base, template_id)
+    kind = _template_kind(base, template_id)
     with base.sessions() as s:
         client = _load_clients(s, [client_id]).get(client_id)
         if client is None:
             raise LookupError(f"Клиент №{client_id} не найден (возможно, удалён)")
-        context = build_context(client, _employee_name(s, employee_id), document,
-                                company_details(base), recipient_id=recipient_id)
+        context = _fill(s, kind, client, _employee_name(s, employee_id), document,
+                        company_details(base), recipient_id)
     out = render_docx(data, context, name)
     return RenderedDocument(client_id, f"{safe_file_name(name)} — "
                                        f"{safe_file_name(client.short_name)}.docx", out)
@@ -239,6 +385,7 @@ def render_many(base: OpenedBase, template_id: int, client_ids: Sequence[int],
     """Fill a form for each client into ``out_dir`` (one DOCX each). ``progress`` may
     raise to cancel: files already written stay (they are whole documents)."""
     name, data = read_template(base, template_id)
+    kind = _template_kind(base, template_id)
     compiled = CompiledTemplate(data, name)
     out_dir.mkdir(parents=True, exist_ok=True)
     company = company_details(base)
@@ -251,6 +398,8 @@ def render_many(base: OpenedBase, template_id: int, client_ids: Sequence[int],
         for start in range(0, total, chunk):
             part = client_ids[start:start + chunk]
             clients = _load_clients(s, part)
+            contracts = contract_documents(s, part) \
+                if kind is TemplateKind.CONTRACT and document_for is None else {}
             for offset, client_id in enumerate(part):
                 if progress is not None:
                     progress("Печать", start + offset, total)
@@ -258,8 +407,8 @@ def render_many(base: OpenedBase, template_id: int, client_ids: Sequence[int],
                 if client is None:
                     result.errors.append(f"Клиент №{client_id} не найден")
                     continue
-                doc = document_for(client_id) if document_for else None
-                context = build_context(client, employee, doc, company)
+                doc = document_for(client_id) if document_for else contracts.get(client_id)
+                context = _fill(s, kind, client, employee, doc, company)
                 stem = f"{safe_file_name(client.short_name)} ({client_id})"
                 if stem in used:
                     stem += f"-{start + offset}"
@@ -385,8 +534,9 @@ def make_pdf_preview(data: bytes, file_name: str, folder: Path | None = None,
 
 
 __all__ = ["DocumentInfo", "DocumentLine", "PdfPreview", "RenderedDocument", "build_context",
-           "convert_to_pdf", "find_pdftoppm", "find_soffice", "make_pdf_preview",
-           "pdf_preview_missing", "render_for_client", "render_many", "render_pdf_pages"]
+           "company_row_fields", "contract_documents", "convert_to_pdf", "find_pdftoppm", "find_soffice", "make_pdf_preview",
+           "pdf_preview_missing", "reconciliation_conclusion", "reconciliation_context",
+           "render_for_client", "render_many", "render_pdf_pages", "render_reconciliation"]
 
 
 def docx_to_html(data: bytes) -> str:

@@ -59,6 +59,8 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
     DefaultTemplate("invoice", "Счёт на оплату", TemplateKind.INVOICE, "invoice.docx"),
     DefaultTemplate("act", "Акт выполненных работ", TemplateKind.ACT, "act.docx"),
     DefaultTemplate("letter", "Письмо клиенту", TemplateKind.LETTER, "letter.docx"),
+    DefaultTemplate("reconciliation", "Акт сверки взаимных расчётов",
+                    TemplateKind.RECONCILIATION, "reconciliation.docx"),
 )
 
 
@@ -234,7 +236,9 @@ class CompiledTemplate:
         check_docx(data, name)
         self.name = name
         self._doc = _load(data, name)
-        env = _jinja_env()
+        # Escaped into the XML: a «&», «<» or quote in a client's name stays text (without
+        # it «Рога & Копыта» printed as «Рога  Копыта» and «<…>» vanished).
+        env = _jinja_env().overlay(autoescape=True)
         self._entries: list[tuple[Any, bytes]] = []
         self._parts: dict[str, Any] = {}
         with _zip.ZipFile(io.BytesIO(data)) as archive:
@@ -279,26 +283,69 @@ class CompiledTemplate:
 
 
 # -- storage -----------------------------------------------------------------------------
+DEFAULT_COMMENT = "Шаблон по умолчанию"
+UPDATED_COMMENT = "Шаблон по умолчанию (новая версия программы)"
+
+
 def ensure_default_templates(base: OpenedBase) -> int:
-    """Install the default print forms missing from the base; returns how many.
-    A read-only base (an outdated server schema) is left alone."""
+    """Install the default print forms missing from the base and bring the untouched
+    ones up to this program's files; returns how many were installed or updated.
+
+    A form is untouched when every version of it is a default one (nobody uploaded an
+    edited file): then a shipped file of another size becomes its next, active version
+    (e.g. the contract that now prints the budget's amounts); the old version stays in
+    its history. A read-only base (an outdated server schema) is left alone."""
     if base.read_only:
         return 0
-    with base.sessions() as s, s.begin():
-        present = set(s.scalars(select(PrintTemplate.code).where(
-            PrintTemplate.client_id.is_(None))))
-        added = 0
-        for spec in DEFAULT_TEMPLATES:
-            if spec.code in present:
-                continue
-            data = default_template_path(spec.file_name).read_bytes()
-            template = PrintTemplate(code=spec.code, name=spec.name, kind=spec.kind,
-                                     active_version=1)
-            template.versions.append(PrintTemplateVersion(
-                number=1, data=data, size=len(data), comment="Шаблон по умолчанию"))
-            s.add(template)
-            added += 1
-        return added
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with base.sessions() as s, s.begin():
+            rows = s.execute(
+                select(PrintTemplate.id, PrintTemplate.code, PrintTemplate.active_version,
+                       PrintTemplateVersion.number, PrintTemplateVersion.size,
+                       PrintTemplateVersion.comment)
+                .outerjoin(PrintTemplateVersion,
+                           PrintTemplateVersion.template_id == PrintTemplate.id)
+                .where(PrintTemplate.client_id.is_(None))).all()
+            present: dict[str, list[Any]] = {}
+            for row in rows:
+                present.setdefault(row.code, []).append(row)
+            changed = 0
+            for spec in DEFAULT_TEMPLATES:
+                path = default_template_path(spec.file_name)
+                versions = present.get(spec.code)
+                if versions is None:
+                    data = path.read_bytes()
+                    template = PrintTemplate(code=spec.code, name=spec.name, kind=spec.kind,
+                                             active_version=1)
+                    template.versions.append(PrintTemplateVersion(
+                        number=1, data=data, size=len(data), comment=DEFAULT_COMMENT))
+                    s.add(template)
+                    changed += 1
+                    continue
+                untouched = all(v.number is not None and (v.comment or "").startswith(
+                    DEFAULT_COMMENT) for v in versions)
+                active = next((v for v in versions if v.number == v.active_version), None)
+                if not untouched or active is None or active.size == path.stat().st_size:
+                    continue
+                data = path.read_bytes()
+                number = max(v.number for v in versions) + 1
+                s.add(PrintTemplateVersion(template_id=active.id, number=number, data=data,
+                                           size=len(data), comment=UPDATED_COMMENT))
+                s.flush()
+                template = s.get(PrintTemplate, active.id)
+                assert template is not None
+                template.active_version = number
+                changed += 1
+            return changed
+    except DBAPIError as exc:
+        # A server login without «templates.edit» may not add the forms a newer program
+        # brings (e.g. «Акт сверки» on an upgraded base): it prints with those present,
+        # and the next login with the right installs them.
+        if getattr(exc.orig, "sqlstate", None) == "42501":
+            return 0
+        raise
 
 
 def _info_rows(base: OpenedBase, where: Any) -> list[TemplateInfo]:
