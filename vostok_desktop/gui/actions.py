@@ -143,6 +143,12 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "money.import_statement": "",
     "money.review": "",
     "money.reports": "",
+    "money.reconciliation": "",
+    "money.cash_payment": "",
+    "money.vip_recalculate": "",
+    "money.price_import": "",
+    "money.quotas": "",
+    "money.quota_mark": "",
 }
 
 
@@ -193,6 +199,10 @@ ACTION_RIGHTS: dict[str, str] = {
     "money.billing": "money.documents",
     "money.import_statement": "money.payments",
     "money.review": "money.payments",
+    "money.cash_payment": "money.payments",
+    "money.vip_recalculate": "money.discounts",
+    "money.price_import": "money.prices",
+    "money.quota_mark": "distributives.move",
 }
 
 

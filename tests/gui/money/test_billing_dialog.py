@@ -101,3 +101,56 @@ def test_new_invoice_from_the_budget(qtbot, rig: Rig) -> None:  # noqa: F811
     with rig.base.sessions() as s:
         [row] = documents_of_client(s, rig.clients["romashka"])
     assert (row.number_text, row.total, row.period) == ("С-1", 8000, date(2026, 3, 1))
+
+
+def test_register_sent_by_email_on_a_worker(qtbot, rig: Rig) -> None:  # noqa: F811
+    import pytest
+
+    pytest.importorskip("aiosmtpd")
+    from aiosmtpd.controller import Controller
+
+    from tests.services.money.test_register_mail import _free_port, _Inbox
+    from vostok_desktop.domain import Contact, Email
+    from vostok_desktop.services.documents import mail
+
+    _setup(rig)
+    _company(rig)
+    inbox, port = _Inbox(), _free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        dialog = BillingDialog(_context(rig), today=date(2026, 3, 12))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert not dialog.mail_button.isEnabled()  # nothing billed yet
+        dialog.acts.setChecked(True)
+        dialog.run_button.click()
+        qtbot.waitUntil(lambda: dialog.result is not None and dialog.run_button.isEnabled(),
+                        timeout=20000)
+        assert dialog.mail_button.isEnabled()
+        with rig.base.sessions() as s, s.begin():
+            contact = Contact(client_id=rig.clients["romashka"], last_name="Иванова")
+            contact.emails.append(Email(address="maria@romashka.ru"))
+            s.add(contact)
+        settings = mail.SmtpSettings(host="127.0.0.1", port=port, security="none",
+                                     sender="buh@ric-vostok.ru", timeout_s=10)
+        assert dialog.send_by_email(settings, None) is not None
+        qtbot.waitUntil(lambda: dialog.mail_result is not None, timeout=30000)
+        report = dialog.report.toPlainText()
+        assert ("Отправка по e-mail: Отправлено писем: 1 (документов: 2); не отправлено "
+                "клиентам: 1.\nНе отправлено:\n  • Василёк: нет адреса e-mail ни у клиента, "
+                "ни у его контактов") in report
+        assert dialog.stage.text() == "Отправка по e-mail завершена"
+        assert len(inbox.messages) == 1 and inbox.messages[0][0] == ["maria@romashka.ru"]
+        dialog.resize(680, 480)
+        dialog.grab().save(f"{PNG}/money_billing_mail.png")
+
+        # Again: nothing re-sent, said so.
+        dialog.mail_result = None
+        dialog.send_by_email(settings, None)
+        qtbot.waitUntil(lambda: dialog.mail_result is not None, timeout=30000)
+        assert "Отправлено писем: 0 (документов: 0); уже были отправлены раньше: 2; не " \
+            "отправлено клиентам: 1." in dialog.report.toPlainText()
+        assert len(inbox.messages) == 1
+    finally:
+        server.stop()

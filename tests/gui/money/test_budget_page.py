@@ -103,3 +103,40 @@ def test_without_the_right_and_vip_dialog(qtbot, demo_base: OpenedBase) -> None:
     assert dialog.save()
     assert dialog.tiers.rowCount() == 3
     assert dialog.status.text() == "VIP-программа сохранена, скидки клиентов пересчитаны"
+
+
+def test_vip_recalculation_button_names_the_changed_clients(qtbot, demo_base: OpenedBase
+                                                            ) -> None:
+    from sqlalchemy import update
+
+    from vostok_desktop.services.money import discounts
+
+    admin = money_base(demo_base)
+    dialog = VipProgrammesDialog(Ctx(demo_base, admin))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # Everyone up to date: nothing changes.
+    dialog.recalculate()
+    qtbot.waitUntil(lambda: dialog.recalculate_button.isEnabled(), timeout=20000)
+    assert dialog.status.text() == ("VIP-скидки пересчитаны: ни у одного клиента скидка не "
+                                    "изменилась.")
+    # Two members with a stale tier (as after a bulk import): both named by the count.
+    members = [m.client_id for m in discounts.programme_members(
+        demo_base, dialog.current.id)][:2]
+    with demo_base.sessions() as s, s.begin():
+        s.execute(update(VipMember).where(VipMember.client_id.in_(members))
+                  .values(applied_percent=99, applied_systems=0))
+    qtbot.keyClick(dialog.recalculate_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.recalculate_button.isEnabled(), timeout=20000)
+    assert dialog.status.text() == ("VIP-скидки пересчитаны: скидка изменилась у 2 "
+                                    "клиентов.")
+    with demo_base.sessions() as s:
+        assert 99 not in set(s.scalars(select(VipMember.applied_percent)))
+    dialog.grab().save("/tmp/scr/png/money_vip_recalculated.png")
+
+    viewer = AccessProfile(frozenset({"money.prices"}), Visibility.ALL, "operator")
+    greyed = VipProgrammesDialog(Ctx(demo_base, admin, viewer))
+    qtbot.addWidget(greyed)
+    assert not greyed.recalculate_button.isEnabled()
+    assert greyed.recalculate() is None
+    assert greyed.status.text() == "Нет права «Скидки и VIP-программы»"

@@ -53,10 +53,12 @@ def _billed_client(base) -> int:  # noqa: ANN001
 def test_the_menu_opens_each_screen_once(qtbot, window) -> None:  # noqa: ANN001
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Финансы")
     titles = [a.text() for a in menu.actions() if not a.isSeparator()]
-    assert titles == ["Прейскуранты…", "VIP-программы и интервальные скидки…",
-                      "Субъекты учёта…", "Выписка за месяц…", "Платежи…",
-                      "Загрузить выписку банка…", "Разнести платежи…",
-                      "Отчёты по деньгам…"]
+    assert titles == [
+        "Прейскуранты…", "Загрузить прейскурант из Excel…",
+        "VIP-программы и интервальные скидки…", "Пересчитать VIP-скидки", "Субъекты учёта…",
+        "Выписка за месяц…", "Платежи…", "Принять оплату наличными…",
+        "Загрузить выписку банка…", "Разнести платежи…", "Отчёты по деньгам…",
+        "Акт сверки…", "Квоты КК/ОГ…", "Квота КЦ дистрибутива…"]
     actions = window.context.actions
     tabs = window.tabs
     for action_id, kind in (("money.price_lists", PriceListsWidget),
@@ -106,3 +108,30 @@ def test_the_client_card_shows_its_budget_and_documents(qtbot, window, demo_base
     window.grab().save(str(PNG / f"money_card_documents_{demo_base.dialect}.png"))
     card.pages.setCurrentIndex(pages[BUDGET_PAGE][0])
     window.grab().save(str(PNG / f"money_card_budget_{demo_base.dialect}.png"))
+
+
+def test_the_reconciliation_command_takes_the_client_of_the_card_in_front(
+        qtbot, window, demo_base) -> None:  # noqa: ANN001
+    from vostok_desktop.gui.money.reconciliation_dialog import ReconciliationDialog
+
+    client_id = _billed_client(demo_base)
+    window.context.cards.open("client", client_id)
+    dialog = window.money.open_reconciliation()
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, ReconciliationDialog) and dialog.client_id == client_id
+    dialog.close()
+    window.tabs.setCurrentWidget(window.money.open_payments())  # no card in front
+    chooser = window.money.open_reconciliation()
+    qtbot.addWidget(chooser)
+    assert chooser.client_id is None and chooser.search.isVisibleTo(chooser)
+
+
+def test_vip_recalculation_command_says_how_many_changed(qtbot, window) -> None:  # noqa: ANN001
+    area = window.money
+    operation = area.vip_recalculate()
+    assert operation is not None
+    qtbot.waitUntil(lambda: area.last_message != "", timeout=20000)
+    assert area.last_message.startswith("VIP-скидки пересчитаны: ")
+    box = area.message_box
+    assert box.isVisible() and box.text() == area.last_message
+    box.accept()

@@ -171,3 +171,69 @@ def test_without_the_right_read_only(qtbot, demo_base: OpenedBase) -> None:
     widget.view.setCurrentIndex(widget.model.index(0, 0))
     qtbot.keyClick(widget.view, Qt.Key.Key_Insert)
     assert len(widget.model.items) == before and not widget.dirty
+
+
+def test_load_from_excel_new_list_over_the_chosen_one_and_a_broken_file(
+        qtbot, tab: PriceListsWidget, tmp_path: Path, monkeypatch) -> None:
+    from openpyxl import Workbook
+
+    source = tab.current
+    items = prices.price_list_items(tab.context.base, source.id)
+    exported = tab.export(str(tmp_path / "выгрузка.xlsx"))
+    assert exported is not None
+    before = len(tab.lists)
+
+    # «В новый прейскурант»: the export's name and date; the new list is shown.
+    new_id = tab.import_excel(exported, into_current=False)
+    assert new_id is not None and len(tab.lists) == before + 1
+    assert tab.current.id == new_id and tab.current.name == source.name
+    assert tab.status.text() == (f"Загружено цен: {len(items)}; создан прейскурант "
+                                 f"«{source.name}»")
+    loaded = prices.price_list_items(tab.context.base, new_id)
+    assert [(i.system_id, i.service, i.min_network_size, i.unit, i.price) for i in loaded] \
+        == [(i.system_id, i.service, i.min_network_size, i.unit, i.price) for i in items]
+    tab.grab().save("/tmp/scr/png/money_price_import.png")
+
+    # A broken file: the row and column named, nothing written.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Код", "Система / услуга", "Сеть от", "Ед.", "Цена, ₽"])
+    sheet.append([items[0].system_code, "", 1, "мес.", 100])
+    sheet.append([items[0].system_code, "", 2, "мес.", "12,3,4"])
+    broken = tmp_path / "broken.xlsx"
+    book.save(broken)
+    assert tab.import_excel(str(broken), into_current=True) is None
+    assert tab.status.text() == "Файл не загружен: Строка 3, столбец «Цена»: «12,3,4» — не число"
+    assert len(prices.list_price_lists(tab.context.base)) == before + 1
+    assert len(prices.price_list_items(tab.context.base, new_id)) == len(items)
+
+    # Over the chosen list, asked in a box: «Заменить строки …».
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Код", "Цена"])
+    sheet.append([items[0].system_code, "777"])
+    small = tmp_path / "small.xlsx"
+    book.save(small)
+
+    def answer(box: QMessageBox) -> int:
+        box.setProperty("answered", True)
+        over = next(b for b in box.buttons() if b.text().startswith("Заменить строки"))
+        over.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    assert tab.import_excel(str(small)) == new_id
+    assert [(i.system_code, i.price) for i in
+            prices.price_list_items(tab.context.base, new_id)] == [
+        (items[0].system_code, Decimal("777.00"))]
+    assert tab.status.text().startswith("Загружено цен: 1; строки прейскуранта")
+
+
+def test_load_from_excel_needs_the_right(qtbot, demo_base: OpenedBase, tmp_path) -> None:
+    admin = money_base(demo_base)
+    viewer = AccessProfile(frozenset(), Visibility.ALL, "operator")
+    widget = PriceListsWidget(Ctx(demo_base, admin, viewer))
+    qtbot.addWidget(widget)
+    assert not widget.import_button.isEnabled()
+    assert widget.import_excel(str(tmp_path / "x.xlsx"), into_current=False) is None
+    assert widget.status.text() == "Нет права «Прейскуранты»"

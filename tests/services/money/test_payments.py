@@ -206,3 +206,33 @@ def test_rematch_after_the_invoice_is_issued(rig: PayRig) -> None:
     rig.invoice("vasilek", "4321.00", date(2026, 11, 28))
     assert payments.rematch_unassigned(rig.base, rig.cashier, FULL_ACCESS) == 1
     assert rig.payments()[0].client_id == rig.clients["vasilek"]
+
+
+def test_cash_payment_to_a_chosen_company_and_the_allocation_form_data(rig: PayRig) -> None:
+    from vostok_desktop.domain.money import Company, TaxMode
+
+    with rig.base.sessions() as s, s.begin():
+        other = Company(name="ИП Кассов", inn="540601234567", tax_mode=TaxMode.USN,
+                        vat_rate=Decimal(0))
+        s.add(other)
+        s.flush()
+        other_id = other.id
+    first = rig.invoice("romashka", "3000.00", date(2026, 11, 1))
+    rig.invoice("romashka", "2000.00", date(2026, 11, 15))
+    client = rig.clients["romashka"]
+    assert [(i.number_text, i.rest) for i in payments.client_open_invoices(rig.base, client)] \
+        == [("С-1", Decimal("3000.00")), ("С-2", Decimal("2000.00"))]
+    pid = payments.add_cash_payment(rig.base, client, "1000", date(2026, 11, 5),
+                                    "ПКО № 15", None, rig.cashier, FULL_ACCESS,
+                                    company_id=other_id)
+    assert [p.company_id for p in rig.payments()] == [other_id]
+    row = payments.payment_row(rig.base, pid)
+    assert (row.amount, row.advance, row.purpose, row.client_name) == (
+        Decimal("1000.00"), Decimal("1000.00"), "ПКО № 15", "Ромашка")
+    payments.allocate(rig.base, pid, first.id, "400", rig.cashier, FULL_ACCESS)
+    assert payments.payment_row(rig.base, pid).advance == Decimal("600.00")
+    assert payments.client_open_invoices(rig.base, client)[0].rest == Decimal("2600.00")
+    with pytest.raises(payments.PaymentError, match="Субъект учёта не найден"):
+        payments.add_cash_payment(rig.base, client, "10", date(2026, 11, 5), "", None,
+                                  rig.cashier, FULL_ACCESS, company_id=other_id + 100)
+    assert len(rig.payments()) == 1

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 if TYPE_CHECKING:
     from vostok_desktop.gui.context import AppContext
 
+
 MENU_TITLE = "Финансы"
 BUDGET_PAGE = "page_budget"
 DOCUMENTS_PAGE = "page_money_documents"
@@ -67,6 +68,8 @@ class MoneyArea:
         self.window = window
         self.context: AppContext = window.context  # type: ignore[attr-defined]
         self.tabs: dict[str, QWidget] = {}
+        self.last_message = ""  # the last result message of a background command
+        self.message_box: QWidget | None = None
 
     def _tab(self, key: str, title: str, build: Callable[[], QWidget]) -> QWidget:
         """One tab per screen: opening it again brings the open one to the front."""
@@ -125,6 +128,52 @@ class MoneyArea:
         widget = self.open_payments()
         return widget.import_file()  # type: ignore[attr-defined]
 
+    def open_reconciliation(self) -> Any:
+        """«Акт сверки…» for the client of the card in front, else one chosen in it."""
+        from vostok_desktop.gui.cards.registry import current_card
+        from vostok_desktop.gui.money.reconciliation_dialog import open_reconciliation
+
+        card = current_card(self.context)
+        client_id = card.entity_id if card is not None and card.kind == "client" else None
+        return open_reconciliation(self.context, client_id, self.window)
+
+    def open_quotas(self) -> Any:
+        from vostok_desktop.gui.money.quotas import open_quotas
+
+        return open_quotas(self)
+
+    def open_quota_mark(self) -> Any:
+        from vostok_desktop.gui.money.quotas import open_quota_mark
+
+        return open_quota_mark(self.context, self.window)
+
+    def cash_payment(self) -> Any:
+        """«Принять оплату наличными…»: the «Платежи» tab and its cash payment form."""
+        widget = self.open_payments()
+        return widget.cash_payment()  # type: ignore[attr-defined]
+
+    def import_price_list(self) -> Any:
+        """«Загрузить прейскурант из Excel…»: the «Прейскуранты» tab and its import."""
+        widget = self.open_price_lists()
+        return widget.import_excel()  # type: ignore[attr-defined]
+
+    def vip_recalculate(self) -> Any:
+        """«Пересчитать VIP-скидки» on a worker; the result in a message box."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from vostok_desktop.gui.money.vip_dialog import start_recalculation
+
+        def done(message: str, ok: bool) -> None:
+            self.last_message = message
+            box = QMessageBox(QMessageBox.Icon.Information if ok
+                              else QMessageBox.Icon.Warning, "VIP-скидки", message,
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setObjectName("vip_recalculate_result")
+            self.message_box = box
+            box.open()
+
+        return start_recalculation(self.context, self.window, done)
+
     # -- client card pages -------------------------------------------------------------
     def budget_page(self, context: object, _card: object) -> QWidget:
         from vostok_desktop.gui.money.budget_page import BudgetPage
@@ -146,13 +195,19 @@ def install_money(window: QMainWindow) -> MoneyArea:
     a = context.actions
     commands = [
         ("money.price_lists", "Прейскуранты…", area.open_price_lists),
+        ("money.price_import", "Загрузить прейскурант из Excel…", area.import_price_list),
         ("money.vip", "VIP-программы и интервальные скидки…", area.open_vip),
+        ("money.vip_recalculate", "Пересчитать VIP-скидки", area.vip_recalculate),
         ("money.companies", "Субъекты учёта…", area.open_companies),
         ("money.billing", "Выписка за месяц…", area.open_billing),
         ("money.payments", "Платежи…", area.open_payments),
+        ("money.cash_payment", "Принять оплату наличными…", area.cash_payment),
         ("money.import_statement", "Загрузить выписку банка…", area.import_statement),
         ("money.review", "Разнести платежи…", area.open_review),
         ("money.reports", "Отчёты по деньгам…", area.open_reports),
+        ("money.reconciliation", "Акт сверки…", area.open_reconciliation),
+        ("money.quotas", "Квоты КК/ОГ…", area.open_quotas),
+        ("money.quota_mark", "Квота КЦ дистрибутива…", area.open_quota_mark),
     ]
     for action_id, text, handler in commands:
         if action_id not in a:
@@ -169,9 +224,11 @@ def install_money(window: QMainWindow) -> MoneyArea:
         bar.insertMenu(before, menu)
     else:
         bar.addMenu(menu)
-    for action_id in ("money.price_lists", "money.vip", "money.companies", None,
-                      "money.billing", None, "money.payments", "money.import_statement",
-                      "money.review", None, "money.reports"):
+    for action_id in ("money.price_lists", "money.price_import", "money.vip",
+                      "money.vip_recalculate", "money.companies", None,
+                      "money.billing", None, "money.payments", "money.cash_payment",
+                      "money.import_statement", "money.review", None, "money.reports",
+                      "money.reconciliation", None, "money.quotas", "money.quota_mark"):
         if action_id is None:
             menu.addSeparator()
         else:

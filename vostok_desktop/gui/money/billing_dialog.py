@@ -1,7 +1,9 @@
 """«Выписка за месяц»: the month's invoices and acts for the selected or all served
 clients, on a worker with a progress bar and «Отмена»; then the register's result
-(written, skipped, problems) and «Печать реестра…» (one DOCX per document into a
-folder)."""
+(written, skipped, problems), «Печать реестра…» (one DOCX per document into a
+folder) and «Отправить по e-mail…» (each client its documents of the register, on a
+worker with progress and «Отмена»; a client without an address is listed as a problem;
+what was sent before is not sent again)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -33,10 +37,12 @@ from vostok_desktop.domain.money import DocumentKind
 from vostok_desktop.gui.cards.widgets import ERROR_COLOUR, set_text_colour
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.operations import BackgroundOperation, OperationState
+from vostok_desktop.services.documents import mail
 from vostok_desktop.services.documents.printing import money
 from vostok_desktop.services.money import billing
 from vostok_desktop.services.money.billing import BillingResult
 from vostok_desktop.services.money.companies import company_rows
+from vostok_desktop.services.money.register_mail import RegisterMailResult
 
 RIGHT = "money.documents"
 
@@ -103,17 +109,25 @@ class BillingDialog(QDialog):
         self.run_button = QPushButton("Вы&писать")
         self.cancel_button = QPushButton("Отмена")
         self.print_button = QPushButton("Печать реестра…")
+        self.mail_button = QPushButton("Отправить по &e-mail…")
+        self.mail_button.setObjectName("billing_send_mail")
+        self.mail_button.setToolTip("Каждому клиенту — его документы реестра на адреса "
+                                    "его контактов; уже отправленные не повторяются")
         self.close_button = QPushButton("Закрыть")
         self.cancel_button.setEnabled(False)
         self.print_button.setEnabled(False)
+        self.mail_button.setEnabled(False)
+        self.mail_result: RegisterMailResult | None = None
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.print_button.clicked.connect(lambda: self.print_register())
+        self.mail_button.clicked.connect(lambda: self.send_by_email())
         self.close_button.clicked.connect(self.reject)
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.mail_button)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
         if not context.allows(RIGHT):
@@ -199,6 +213,7 @@ class BillingDialog(QDialog):
                 lines.append(f"  … и ещё {len(result.problems) - 500}")
         self.report.setPlainText("\n".join(lines))
         self.print_button.setEnabled(result.documents > 0)
+        self.mail_button.setEnabled(result.documents > 0 and self.context.allows(RIGHT))
         self.context.bus.announce("money_document", [])
 
     def print_register(self, folder: Path | None = None, open_folder: bool = True) -> None:
@@ -233,3 +248,75 @@ class BillingDialog(QDialog):
         self.operation.cancelled.connect(self._idle)
         self.operation.failed.connect(self._failed)
         self.operation.start()
+
+    # -- e-mail of the register ----------------------------------------------------------
+    def send_by_email(self, settings: mail.SmtpSettings | None = None,
+                      password: str | None = None) -> BackgroundOperation | None:
+        """«Отправить по e-mail…»: the register's documents to the clients, on a worker.
+        Without ``settings`` the saved mail settings (the settings dialog when none)."""
+        if self.result is None:
+            return None
+        if settings is None:
+            settings = mail.load_settings()
+            if not settings.configured:
+                from vostok_desktop.gui.documents.mail_dialog import SmtpSettingsDialog
+
+                SmtpSettingsDialog(self).exec()
+                settings = mail.load_settings()
+                if not settings.configured:
+                    self.error.setText("Почта не настроена: письма не отправлены")
+                    return None
+            password = mail.load_password(settings)
+            if settings.login and password is None:
+                password, ok = QInputDialog.getText(self, "Пароль почты",
+                                                    f"Пароль для {settings.login}:",
+                                                    QLineEdit.EchoMode.Password)
+                if not ok:
+                    return None
+        from vostok_desktop.services.money import register_mail
+
+        run_id, base, employee, access = self.result.run_id, self.context.base, \
+            self.context.employee_id, self.context.access
+        smtp, secret = settings, password
+        holder: dict[str, RegisterMailResult] = {}
+
+        def work(state: OperationState) -> RegisterMailResult:
+            result = register_mail.send_register(base, run_id, smtp, secret, employee,
+                                                 access, state)
+            holder["result"] = result
+            return result
+
+        self.error.setText("")
+        self.run_button.setEnabled(False)
+        self.mail_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.stage.setText("Документы реестра отправляются по e-mail…")
+        self.operation = BackgroundOperation(work, self)
+        self.operation.progress.connect(self._progress)
+        self.operation.finished.connect(self._mailed)
+        self.operation.cancelled.connect(lambda: self._mailed(holder.get("result")))
+        self.operation.failed.connect(self._mail_failed)
+        return self.operation.start()
+
+    def _mail_failed(self, message: str) -> None:
+        self.mail_button.setEnabled(True)
+        self._failed(f"Письма не отправлены: {message}")
+
+    def _mailed(self, result: RegisterMailResult | None) -> None:
+        self._idle()
+        self.mail_button.setEnabled(True)
+        self.mail_result = result
+        if result is None:
+            self.stage.setText("Отправка прервана")
+            return
+        self.stage.setText("Отправка прервана: часть писем отправлена" if result.cancelled
+                           else "Отправка по e-mail завершена")
+        lines = [self.report.toPlainText().rstrip(), "",
+                 f"Отправка по e-mail: {result.summary}."]
+        if result.problems:
+            lines.append("Не отправлено:")
+            lines.extend(f"  • {p.client_name}: {p.text}" for p in result.problems[:500])
+            if len(result.problems) > 500:
+                lines.append(f"  … и ещё {len(result.problems) - 500}")
+        self.report.setPlainText("\n".join(lines).lstrip())
+        self.context.bus.announce("work", [])

@@ -1,11 +1,17 @@
-"""«Разбор платежей»: the bank payments the program could not assign (or found
+"""«Разбор платежей» and «Разнесение платежа по счетам».
+
+«Разбор платежей»: the bank payments the program could not assign (or found
 ambiguous), one after another, with the candidates for the current one — the clients
 with the payer's INN or name words and their unpaid invoices.
 
 Keys (local to the dialog): Up/Down the payments, Tab to the candidates, Enter assigns
 the selected invoice (or the selected client: the payment becomes its advance), Ctrl+F
 search a client by name or INN, Del «не наш платёж» (stays unassigned with a note),
-Esc closes. Without the right «Платежи» the actions are disabled, with a tooltip."""
+Esc closes. Without the right «Платежи» the actions are disabled, with a tooltip.
+
+«Разнесение платежа по счетам» (AllocationDialog): a payment of a client against its
+unpaid invoices — Enter on an invoice credits the typed amount (empty: as much as fits),
+Del on an allocation removes it."""
 
 from __future__ import annotations
 
@@ -32,6 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from vostok_desktop.domain.access import Right
+from vostok_desktop.domain.money import PAYMENT_KIND_TITLES
+from vostok_desktop.gui.cards.widgets import read_only_table
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.services.access.rights import AccessDenied, right_title
 from vostok_desktop.services.money import payments as pay
@@ -331,4 +339,198 @@ class PaymentReviewDialog(QDialog):
         self.payments_view.setFocus()
 
 
-__all__ = ["PaymentReviewDialog", "day", "no_right_tip", "rub"]
+class AllocationDialog(QDialog):
+    """«Разнесение платежа»: the client's unpaid invoices with their rests; Enter credits
+    the amount typed (empty = as much as fits) to the selected invoice; the allocations
+    below, Del removes the selected one (its sum goes back to the advance)."""
+
+    def __init__(self, context: AppContext, payment_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("allocation_dialog")
+        self.setWindowTitle("Разнесение платежа по счетам")
+        self.context = context
+        self.payment_id = payment_id
+        self.payment: pay.PaymentRow | None = None
+        self.invoices: list[pay.OpenInvoiceRow] = []
+        self.allocations: list[pay.AllocationRow] = []
+        self.allowed = context.allows(Right.MONEY_PAYMENTS)
+        self.resize(760, 540)
+        self.header = QLabel("")
+        self.header.setObjectName("allocation_header")
+        self.header.setWordWrap(True)
+        self.invoice_view = QTableWidget(0, 5)
+        self.invoice_view.setObjectName("allocation_invoices")
+        read_only_table(self.invoice_view, ["Счёт", "Дата", "Оплатить до", "Сумма",
+                                            "Остаток"])
+        self.invoice_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.invoice_view.setTabKeyNavigation(False)
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setObjectName("allocation_amount")
+        self.amount_edit.setPlaceholderText("пусто — сколько поместится")
+        self.amount_edit.returnPressed.connect(self.allocate)
+        self.allocate_button = QPushButton("&Разнести (Enter)")
+        self.allocate_button.setObjectName("allocation_add")
+        self.allocate_button.setAutoDefault(False)
+        self.allocate_button.clicked.connect(self.allocate)
+        self.allocation_view = QTableWidget(0, 3)
+        self.allocation_view.setObjectName("allocation_rows")
+        read_only_table(self.allocation_view, ["Счёт", "Дата", "Разнесено"])
+        self.allocation_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.allocation_view.setTabKeyNavigation(False)
+        self.remove_button = QPushButton("&Снять разнесение (Del)")
+        self.remove_button.setObjectName("allocation_remove")
+        self.remove_button.setAutoDefault(False)
+        self.remove_button.clicked.connect(self.remove)
+        for button in (self.allocate_button, self.remove_button):
+            button.setEnabled(self.allowed)
+            if not self.allowed:
+                button.setToolTip(no_right_tip())
+        self.status = QLabel("")
+        self.status.setObjectName("allocation_status")
+        self.status.setWordWrap(True)
+        close = QPushButton("Закрыть")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(QLabel("<b>Неоплаченные счета клиента</b>"))
+        layout.addWidget(self.invoice_view, 3)
+        row = QHBoxLayout()
+        amount_label = QLabel("С&умма:")
+        amount_label.setBuddy(self.amount_edit)
+        row.addWidget(amount_label)
+        row.addWidget(self.amount_edit, 1)
+        row.addWidget(self.allocate_button)
+        layout.addLayout(row)
+        layout.addWidget(QLabel("<b>Разнесено</b>"))
+        layout.addWidget(self.allocation_view, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.remove_button)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        layout.addWidget(self.status)
+        layout.addLayout(bottom)
+        QWidget.setTabOrder(self.invoice_view, self.amount_edit)
+        QWidget.setTabOrder(self.amount_edit, self.allocation_view)
+        self.invoice_view.installEventFilter(self)
+        self.allocation_view.installEventFilter(self)
+        self.reload()
+        self.invoice_view.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                          Qt.KeyboardModifier.KeypadModifier):
+            key = event.key()
+            if watched is self.invoice_view and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.allocate()
+                return True
+            if watched is self.allocation_view and key == Qt.Key.Key_Delete:
+                self.remove()
+                return True
+        return super().eventFilter(watched, event)
+
+    def reload(self) -> None:
+        base = self.context.base
+        self.payment = pay.payment_row(base, self.payment_id)
+        if self.payment is None:
+            self.header.setText("Платёж не найден: возможно, его удалили.")
+            self.invoices, self.allocations = [], []
+        else:
+            p = self.payment
+            what = PAYMENT_KIND_TITLES[p.kind].lower()
+            self.header.setText(
+                f"Платёж ({what}) от {day(p.paid_on)} на <b>{rub(p.amount)} руб.</b>, "
+                f"клиент «{p.client_name}». Разнесено {rub(p.allocated)} руб.; "
+                f"<b>не разнесено (аванс): {rub(p.advance)} руб.</b>")
+            self.invoices = ([] if p.client_id is None
+                             else pay.client_open_invoices(base, p.client_id))
+            self.allocations = pay.payment_allocations(base, self.payment_id)
+        keep = max(self.invoice_view.currentRow(), 0)
+        fill = self.invoice_view
+        fill.setRowCount(len(self.invoices))
+        for r, invoice in enumerate(self.invoices):
+            values = (f"Счёт {invoice.number_text}", day(invoice.issued_on),
+                      day(invoice.due_on), rub(invoice.total), rub(invoice.rest))
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if c >= 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                fill.setItem(r, c, item)
+        if self.invoices:
+            fill.setCurrentCell(min(keep, len(self.invoices) - 1), 0)
+        shown = self.allocation_view
+        shown.setRowCount(len(self.allocations))
+        for r, allocation in enumerate(self.allocations):
+            values = (f"Счёт {allocation.number_text}", day(allocation.issued_on),
+                      rub(allocation.amount))
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if c == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                shown.setItem(r, c, item)
+        if self.allocations:
+            shown.setCurrentCell(0, 0)
+        for view in (fill, shown):
+            for c in range(1, view.columnCount()):
+                view.resizeColumnToContents(c)
+
+    def _refused(self) -> bool:
+        if not self.allowed:
+            self.status.setText(no_right_tip())
+            return True
+        return False
+
+    def allocate(self) -> bool:
+        if self._refused():
+            return False
+        row = self.invoice_view.currentRow()
+        if not 0 <= row < len(self.invoices):
+            self.status.setText("Выберите счёт в списке неоплаченных.")
+            return False
+        invoice = self.invoices[row]
+        text = self.amount_edit.text().strip()
+        try:
+            pay.allocate(self.context.base, self.payment_id, invoice.id, text or None,
+                         self.context.employee_id, self.context.access)
+        except (pay.PaymentError, AccessDenied) as refused:
+            self.status.setText(f"Не разнесено: {refused}")
+            return False
+        before = self.payment.allocated if self.payment else Decimal(0)
+        self.amount_edit.clear()
+        self.reload()
+        credited = (self.payment.allocated if self.payment else before) - before
+        self.status.setText(f"Разнесено {rub(credited)} руб. на счёт {invoice.number_text}.")
+        self.context.bus.announce("payments", [self.payment_id])
+        self.invoice_view.setFocus()
+        return True
+
+    def remove(self) -> bool:
+        if self._refused():
+            return False
+        row = self.allocation_view.currentRow()
+        if not 0 <= row < len(self.allocations):
+            self.status.setText("Выберите разнесение в нижней таблице.")
+            return False
+        allocation = self.allocations[row]
+        try:
+            pay.remove_allocation(self.context.base, allocation.id, self.context.employee_id,
+                                  self.context.access)
+        except (pay.PaymentError, AccessDenied) as refused:
+            self.status.setText(f"Не снято: {refused}")
+            return False
+        self.reload()
+        self.status.setText(f"Разнесение на счёт {allocation.number_text} снято: сумма "
+                            "вернулась в аванс.")
+        self.context.bus.announce("payments", [self.payment_id])
+        self.allocation_view.setFocus()
+        return True
+
+
+__all__ = ["AllocationDialog", "PaymentReviewDialog", "day", "no_right_tip", "rub"]

@@ -1,23 +1,43 @@
 """The tab «Платежи»: received payments (cash and bank), «Загрузить выписку…» (a 1C
 «Клиент-банк» file, imported and matched on a worker), the filter «Только
-неразнесённые», «Разобрать неразнесённые…» (the review dialog) and a payment's
-allocations below the table.
+неразнесённые», «Разобрать неразнесённые…» (the review dialog), «Принять наличные…»
+(the cash payment form), «Разнести вручную…» (the allocation form of the selected
+payment) and a payment's allocations below the table.
 
-Local keys: Ctrl+O load a statement, Ctrl+R review the unassigned, F5 refresh."""
+Local keys: Ctrl+O load a statement, Ctrl+R review the unassigned, Ctrl+N a cash
+payment, Ctrl+L allocate the selected payment, F5 refresh."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableView,
@@ -27,15 +47,19 @@ from PySide6.QtWidgets import (
 
 from vostok_desktop.domain.access import Right
 from vostok_desktop.domain.money import PAYMENT_KIND_TITLES
+from vostok_desktop.gui.cards.widgets import ERROR_COLOUR, set_text_colour
 from vostok_desktop.gui.context import AppContext
 from vostok_desktop.gui.money.payment_review import (
+    AllocationDialog,
     PaymentReviewDialog,
     day,
     no_right_tip,
     rub,
 )
 from vostok_desktop.gui.operations import BackgroundOperation, OperationState
+from vostok_desktop.services.access.rights import AccessDenied
 from vostok_desktop.services.money import payments as pay
+from vostok_desktop.services.money.companies import company_rows
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 UNASSIGNED_COLOUR = "#b00020"
@@ -92,6 +116,164 @@ class PaymentsModel(QAbstractTableModel):
         return None
 
 
+CLIENT_ROLE = Qt.ItemDataRole.UserRole
+
+
+class CashPaymentDialog(QDialog):
+    """«Принять оплату наличными»: client (search by name or INN, Enter), amount, date,
+    company, note. Ctrl+Enter (or «Принять») saves and opens the allocation form."""
+
+    saved = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 today: date | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cash_payment_dialog")
+        self.setWindowTitle("Оплата наличными")
+        self.context = context
+        self.payment_id: int | None = None
+        self.allocation: AllocationDialog | None = None
+        self.resize(640, 400)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("cash_client_search")
+        self.search_edit.setPlaceholderText("Название или ИНН клиента, Enter — искать")
+        self.search_edit.returnPressed.connect(self.search)
+        self.clients = QListWidget()
+        self.clients.setObjectName("cash_clients")
+        self.clients.currentRowChanged.connect(lambda _r: self._client_changed())
+        self.clients.setMaximumHeight(self.fontMetrics().height() * 9)
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setObjectName("cash_amount")
+        self.amount_edit.setPlaceholderText("например, 12 400,00")
+        self.amount_edit.textEdited.connect(lambda _t: self.status.setText(""))
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("cash_date")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd.MM.yyyy")
+        on = today or date.today()
+        self.date_edit.setDate(QDate(on.year, on.month, on.day))
+        self.company = QComboBox()
+        self.company.setObjectName("cash_company")
+        for company in company_rows(context.base, active_only=True):
+            self.company.addItem(company.name, company.id)
+        self.note_edit = QLineEdit()
+        self.note_edit.setObjectName("cash_note")
+        self.note_edit.setPlaceholderText("например, приходный ордер № 15")
+        self.status = QLabel("")
+        self.status.setObjectName("cash_status")
+        self.status.setWordWrap(True)
+        set_text_colour(self.status, ERROR_COLOUR)
+        self.save_button = QPushButton("&Принять (Ctrl+Enter)")
+        self.save_button.setObjectName("cash_save")
+        self.save_button.setAutoDefault(False)
+        self.save_button.clicked.connect(lambda: self.save())
+        close = QPushButton("Закрыть")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        allowed = context.allows(Right.MONEY_PAYMENTS)
+        self.save_button.setEnabled(allowed)
+        if not allowed:
+            self.save_button.setToolTip(no_right_tip())
+
+        form = QFormLayout()
+        client_label = QLabel("&Клиент:")
+        client_label.setBuddy(self.search_edit)
+        form.addRow(client_label, self.search_edit)
+        form.addRow("", self.clients)
+        for title, widget in (("&Сумма, руб.:", self.amount_edit), ("&Дата:", self.date_edit),
+                              ("Субъект &учёта:", self.company),
+                              ("П&римечание:", self.note_edit)):
+            label = QLabel(title)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        scope = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.save, context=scope)
+        self.clients.installEventFilter(self)
+        self.search_edit.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.clients and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.amount_edit.setFocus()  # the client chosen: on to the amount
+            return True
+        return super().eventFilter(watched, event)
+
+    def search(self) -> None:
+        text = self.search_edit.text().strip()
+        self.clients.clear()
+        if not text:
+            return
+        found = pay.search_clients(self.context.base, text)
+        for candidate in found:
+            debt = sum((i.rest for i in candidate.invoices), Decimal(0))
+            suffix = f", неоплаченных счетов: {len(candidate.invoices)} на {rub(debt)} руб." \
+                if candidate.invoices else ""
+            item = QListWidgetItem(f"{candidate.name}"
+                                   f"{' (ИНН ' + candidate.inn + ')' if candidate.inn else ''}"
+                                   f"{suffix}")
+            item.setData(CLIENT_ROLE, candidate.client_id)
+            self.clients.addItem(item)
+        if found:
+            self.clients.setCurrentRow(0)
+            self.clients.setFocus()
+            self.status.setText("")
+        else:
+            self.status.setText(f"Клиентов по запросу «{text}» не найдено.")
+
+    def client_id(self) -> int | None:
+        item = self.clients.currentItem()
+        return None if item is None else int(item.data(CLIENT_ROLE))
+
+    def _client_changed(self) -> None:
+        self.status.setText("")
+
+    def save(self) -> int | None:
+        """Write the payment; then the allocation form of it. None when refused."""
+        if self.payment_id is not None:
+            return self.payment_id
+        client_id = self.client_id()
+        if client_id is None:
+            self.status.setText("Выберите клиента: введите название или ИНН и нажмите "
+                                "Enter.")
+            self.search_edit.setFocus()
+            return None
+        qdate = self.date_edit.date()
+        try:
+            payment_id = pay.add_cash_payment(
+                self.context.base, client_id, self.amount_edit.text(),
+                date(qdate.year(), qdate.month(), qdate.day()), self.note_edit.text(), None,
+                self.context.employee_id, self.context.access,
+                company_id=self.company.currentData())
+        except pay.PaymentError as refused:
+            self.status.setText(f"Оплата не принята: {refused}")
+            (self.amount_edit if refused.field == "amount" else self.search_edit).setFocus()
+            return None
+        except AccessDenied as refused:
+            self.status.setText(f"Оплата не принята: {refused}")
+            return None
+        self.payment_id = payment_id
+        self.context.bus.announce("payments", [payment_id])
+        if pay.client_open_invoices(self.context.base, client_id):
+            self.allocation = AllocationDialog(self.context, payment_id, self.parentWidget())
+        self.saved.emit(payment_id)
+        self.accept()
+        if self.allocation is not None:
+            self.allocation.open()
+        return payment_id
+
+
 class PaymentsWidget(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,11 +289,20 @@ class PaymentsWidget(QWidget):
         self.review_button = QPushButton("&Разобрать неразнесённые…")
         self.review_button.setObjectName("review_payments")
         self.review_button.clicked.connect(lambda: self.open_review())
+        self.cash_button = QPushButton("Принять &наличные…")
+        self.cash_button.setObjectName("cash_payment")
+        self.cash_button.clicked.connect(lambda: self.cash_payment())
+        self.allocate_button = QPushButton("Ра&знести вручную…")
+        self.allocate_button.setObjectName("allocate_payment")
+        self.allocate_button.clicked.connect(lambda: self.allocate_current())
         for button, tip in ((self.import_button, "Файл 1С «Клиент-банк» (kl_to_1c.txt)"),
-                            (self.review_button, "Отнести нераспознанные платежи клиентам")):
+                            (self.review_button, "Отнести нераспознанные платежи клиентам"),
+                            (self.cash_button, "Оплата наличными в кассу (Ctrl+N)"),
+                            (self.allocate_button, "Разнести выбранный платёж по счетам "
+                                                   "клиента (Ctrl+L)")):
             button.setEnabled(allowed)
             button.setToolTip(tip if allowed else no_right_tip())
-        self.unassigned_box = QCheckBox("Только &неразнесённые")
+        self.unassigned_box = QCheckBox("Только не&разнесённые")
         self.unassigned_box.setObjectName("unassigned_only")
         self.unassigned_box.toggled.connect(lambda _on: self.refresh())
         self.refresh_button = QPushButton("Обновить")
@@ -142,6 +333,8 @@ class PaymentsWidget(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.import_button)
         top.addWidget(self.review_button)
+        top.addWidget(self.cash_button)
+        top.addWidget(self.allocate_button)
         top.addSpacing(12)
         top.addWidget(self.unassigned_box)
         top.addStretch(1)
@@ -166,6 +359,8 @@ class PaymentsWidget(QWidget):
         context_ = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, action in (("Ctrl+O", lambda: self.import_file()),
                              ("Ctrl+R", lambda: self.open_review()),
+                             ("Ctrl+N", lambda: self.cash_payment()),
+                             ("Ctrl+L", lambda: self.allocate_current()),
                              ("F5", lambda: self.refresh())):
             QShortcut(QKeySequence(keys), self, action, context=context_)
         self.refresh()
@@ -259,5 +454,43 @@ class PaymentsWidget(QWidget):
         dialog.open()
         return dialog
 
+    # -- cash and manual allocation -----------------------------------------------------
+    def cash_payment(self) -> CashPaymentDialog | None:
+        """«Принять оплату наличными…»: the form; once saved, its allocation form."""
+        if not self.context.allows(Right.MONEY_PAYMENTS):
+            self.status_label.setText(no_right_tip())
+            return None
+        dialog = CashPaymentDialog(self.context, self)
+        dialog.saved.connect(lambda payment_id: self._cash_saved(dialog, payment_id))
+        dialog.open()
+        return dialog
 
-__all__ = ["PaymentsModel", "PaymentsWidget", "day", "no_right_tip", "rub"]
+    def _cash_saved(self, dialog: CashPaymentDialog, payment_id: int) -> None:
+        if dialog.allocation is not None:  # the tab shows the allocations made there
+            dialog.allocation.finished.connect(lambda _code: self.refresh())
+        self.refresh()
+        ids = [r.id for r in self.model.rows]
+        if payment_id in ids:
+            self.view.selectRow(ids.index(payment_id))
+
+    def allocate_current(self, payment_id: int | None = None) -> AllocationDialog | None:
+        if not self.context.allows(Right.MONEY_PAYMENTS):
+            self.status_label.setText(no_right_tip())
+            return None
+        payment_id = payment_id or self.current_payment_id()
+        if payment_id is None:
+            self.status_label.setText("Выберите платёж в таблице.")
+            return None
+        row = next((r for r in self.model.rows if r.id == payment_id), None)
+        if row is not None and row.unassigned:
+            self.status_label.setText("Платёж ещё не отнесён клиенту: сначала разберите его "
+                                      "(Ctrl+R).")
+            return None
+        dialog = AllocationDialog(self.context, payment_id, self)
+        dialog.finished.connect(lambda _code: self.refresh())
+        dialog.open()
+        return dialog
+
+
+__all__ = ["AllocationDialog", "CashPaymentDialog", "PaymentsModel", "PaymentsWidget", "day",
+           "no_right_tip", "rub"]

@@ -1,7 +1,9 @@
 """«Прейскуранты»: the price lists on the left (name, valid from), the items of the chosen
 one on the right in an editable table; «Копировать…» (a new list from a date, prices
 raised by a percent), «Сравнить…» («Сопоставление цен прейскурантов»), Excel through the
-export gate and printing as a simple table.
+export gate and printing as a simple table; «Загрузить из Excel…» reads a sheet with
+the export's columns into a new list or over the chosen one's lines (a broken file loads
+nothing and the message names its row and column).
 
 Keys inside the tab: Insert — new line, Delete — remove the line, F2 — edit the cell,
 Ctrl+S — save, Ctrl+E — to Excel. Unsaved edits are never lost silently: switching to
@@ -413,6 +415,10 @@ class PriceListsWidget(QWidget):
         self.copy_button = QPushButton("Копировать…")
         self.compare_button = QPushButton("Сравнить…")
         self.delete_list_button = QPushButton("Удалить")
+        self.import_button = QPushButton("Загрузить из Excel…")
+        self.import_button.setObjectName("price_import")
+        self.import_button.setToolTip("Столбцы «Код», «Система / услуга», «Сеть от», «Ед.», "
+                                      "«Цена, ₽» — как в выгрузке «В Excel…»")
         for button, handler in ((self.new_button, self.new_list),
                                 (self.copy_button, self.copy_list),
                                 (self.compare_button, self.compare),
@@ -420,6 +426,8 @@ class PriceListsWidget(QWidget):
             button.clicked.connect(lambda _=False, h=handler: h())
             buttons.addWidget(button)
         left_layout.addLayout(buttons)
+        self.import_button.clicked.connect(lambda: self.import_excel())
+        left_layout.addWidget(self.import_button)
         splitter.addWidget(left)
 
         right = QWidget()
@@ -488,7 +496,8 @@ class PriceListsWidget(QWidget):
         if not self.may_edit:
             tip = no_right_tip(PRICES)
             for w in (self.new_button, self.copy_button, self.delete_list_button,
-                      self.add_button, self.remove_button, self.save_button):
+                      self.add_button, self.remove_button, self.save_button,
+                      self.import_button):
                 w.setEnabled(False)
                 w.setToolTip(tip)
             self.name_edit.setReadOnly(True)
@@ -735,6 +744,55 @@ class PriceListsWidget(QWidget):
         note = " (несохранённые изменения в файл не вошли)" if self.model.dirty else ""
         show_status(self.status, f"Сохранено: {written}{note}", error=False)
         return written
+
+    def import_excel(self, path: str | None = None, into_current: bool | None = None
+                     ) -> int | None:
+        """«Загрузить из Excel…»: ``into_current`` True replaces the chosen list's lines,
+        False makes a new list (None: asked). Returns the list's id, None if not loaded."""
+        from vostok_desktop.services.money import price_import
+
+        if not self.may_edit:
+            show_status(self.status, no_right_tip(PRICES))
+            return None
+        if not self.confirm_discard():
+            return None
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Загрузить прейскурант из Excel", "",
+                                                  "Книга Excel (*.xlsx)")
+            if not path:
+                return None
+        if into_current is None:
+            into_current = False
+            if self.current is not None:
+                box = QMessageBox(QMessageBox.Icon.Question, "Загрузить из Excel",
+                                  "Куда загрузить цены из файла?", parent=self)
+                new = box.addButton("В новый прейскурант",
+                                    QMessageBox.ButtonRole.AcceptRole)
+                over = box.addButton(f"Заменить строки «{self.current.name}»",
+                                     QMessageBox.ButtonRole.DestructiveRole)
+                box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+                box.setDefaultButton(new)
+                box.exec()
+                if box.clickedButton() not in (new, over):
+                    return None
+                into_current = box.clickedButton() is over
+        target = self.current.id if into_current and self.current is not None else None
+        try:
+            result = price_import.import_price_list(
+                self.context.base, path, self.context.employee_id, list_id=target,
+                profile=self.context.access)
+        except price_import.PriceImportError as exc:
+            show_status(self.status, f"Файл не загружен: {exc}")
+            return None
+        except REFUSALS as exc:
+            show_status(self.status, f"Файл не загружен: {refusal_text(exc)}")
+            return None
+        self.model.dirty = False
+        self.reload(result.list_id)
+        where = (f"создан прейскурант «{result.name}»" if result.created
+                 else f"строки прейскуранта «{result.name}» заменены")
+        show_status(self.status, f"Загружено цен: {result.items}; {where}", error=False)
+        return result.list_id
 
     def print_html(self) -> str:
         if self.current is None:

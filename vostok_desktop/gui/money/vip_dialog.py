@@ -3,11 +3,16 @@ interval discounts (from how many served systems — what percent) editable on t
 and its members with their systems and applied percent. Saving re-applies the tiers to
 every member at once. Needs «Скидки и VIP-программы» to change anything.
 
+«Пересчитать VIP-скидки» (the button here and the command ``money.vip_recalculate``)
+recounts every member's served systems and tier on a worker and says how many clients'
+discount changed.
+
 Keys inside the dialog: Insert — new interval, Delete — remove the interval (in the
 intervals table), Ctrl+S — save."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,13 +42,55 @@ from vostok_desktop.gui.cards.widgets import read_only_table, show_status
 from vostok_desktop.gui.distributives.common import fill_table, fmt_date
 from vostok_desktop.gui.distributives.dialogs import REFUSALS, refusal_text
 from vostok_desktop.gui.money.price_lists import no_right_tip
+from vostok_desktop.gui.operations import BackgroundOperation, OperationState
 from vostok_desktop.services.distributives.common import refuse
 from vostok_desktop.services.money import discounts
 from vostok_desktop.services.money.budget import percent_text
-from vostok_desktop.services.money.discounts import VipProgrammeData, VipTierData
+from vostok_desktop.services.money.discounts import VipChange, VipProgrammeData, VipTierData
 
 DISCOUNTS = "money.discounts"
 MEMBER_COLUMNS = ["Клиент", "В программе с", "Систем", "Скидка, %"]
+
+
+def _clients(n: int) -> str:
+    """«у 1 клиента», «у 5 клиентов» (genitive after «у»)."""
+    return f"{n} клиента" if n % 10 == 1 and n % 100 != 11 else f"{n} клиентов"
+
+
+def recalculation_text(changes: Sequence[VipChange]) -> str:
+    """The result message of «Пересчитать VIP-скидки»."""
+    tier = sum(1 for c in changes if c.new_percent != c.old_percent)
+    systems_only = len(changes) - tier
+    if not changes:
+        return "VIP-скидки пересчитаны: ни у одного клиента скидка не изменилась."
+    text = (f"VIP-скидки пересчитаны: скидка изменилась у {_clients(tier)}." if tier
+            else "VIP-скидки пересчитаны: ни у одного клиента скидка не изменилась.")
+    if systems_only:
+        text += f" Число систем уточнено ещё у {_clients(systems_only)} (скидка та же)."
+    return text
+
+
+def start_recalculation(context: Any, parent: Any,
+                        done: Callable[[str, bool], None]) -> BackgroundOperation | None:
+    """Run ``recalculate_all`` on a worker; ``done(message, ok)`` on the GUI thread.
+    None (and ``done`` with the refusal) without the right."""
+    if not context.allows(DISCOUNTS):
+        done(no_right_tip(DISCOUNTS), False)
+        return None
+    base, employee, profile = context.base, context.employee_id, context.access
+
+    def work(state: OperationState) -> list[VipChange]:
+        state.progress("Пересчёт VIP-скидок", 0, 1)
+        return discounts.recalculate_all(base, employee, profile=profile)
+
+    operation = BackgroundOperation(work, parent)
+    operation.finished.connect(lambda changes: done(recalculation_text(changes), True))
+    operation.failed.connect(lambda message: done(f"VIP-скидки не пересчитаны: {message}",
+                                                  False))
+    operation.cancelled.connect(lambda: done("Пересчёт VIP-скидок отменён", False))
+    if getattr(context, "bus", None) is not None:
+        operation.finished.connect(lambda _c: context.bus.announce("vip_members", []))
+    return operation.start()
 
 
 class VipProgrammesDialog(QDialog):
@@ -77,6 +124,13 @@ class VipProgrammesDialog(QDialog):
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
         left_layout.addLayout(row)
+        self.recalculate_button = QPushButton("&Пересчитать VIP-скидки")
+        self.recalculate_button.setObjectName("vip_recalculate")
+        self.recalculate_button.setToolTip("Заново посчитать системы на обслуживании и "
+                                           "скидку у всех клиентов VIP-программ")
+        self.recalculate_button.clicked.connect(lambda: self.recalculate())
+        left_layout.addWidget(self.recalculate_button)
+        self.operation: BackgroundOperation | None = None
         splitter.addWidget(left)
 
         right = QWidget()
@@ -135,7 +189,7 @@ class VipProgrammesDialog(QDialog):
         if not self.may_edit:
             tip = no_right_tip(DISCOUNTS)
             for w in (self.new_button, self.delete_button, self.add_tier_button,
-                      self.remove_tier_button, self.save_button):
+                      self.remove_tier_button, self.save_button, self.recalculate_button):
                 w.setEnabled(False)
                 w.setToolTip(tip)
             self.name_edit.setReadOnly(True)
@@ -304,5 +358,18 @@ class VipProgrammesDialog(QDialog):
         self.reload()
         show_status(self.status, "VIP-программа удалена", error=False)
 
+    def recalculate(self) -> BackgroundOperation | None:
+        """«Пересчитать VIP-скидки» on a worker; the members shown again afterwards."""
+        def done(message: str, ok: bool) -> None:
+            self.recalculate_button.setEnabled(self.may_edit)
+            show_status(self.status, message, error=not ok)
+            if ok:
+                self.reload()
 
-__all__ = ["VipProgrammesDialog"]
+        self.recalculate_button.setEnabled(False)
+        show_status(self.status, "VIP-скидки пересчитываются…", error=False)
+        self.operation = start_recalculation(self.context, self, done)
+        return self.operation
+
+
+__all__ = ["VipProgrammesDialog", "recalculation_text", "start_recalculation"]

@@ -329,9 +329,10 @@ def _allocate(s: Session, payment: Payment, document_id: int, amount: Decimal | 
 
 def add_cash_payment(base: OpenedBase, client_id: int, amount: object, paid_on: date,
                      purpose: str, document_id: int | None, employee_id: int | None,
-                     profile: AccessProfile | None) -> int:
-    """A cash payment of a client; with ``document_id`` allocated to that invoice (what
-    exceeds its debt stays an advance). Returns the payment's id."""
+                     profile: AccessProfile | None, *, company_id: int | None = None) -> int:
+    """A cash payment of a client (to ``company_id``, else the default company); with
+    ``document_id`` allocated to that invoice (what exceeds its debt stays an advance).
+    Returns the payment's id."""
     _check(profile)
     value = money(amount)
     if paid_on is None:
@@ -340,7 +341,9 @@ def add_cash_payment(base: OpenedBase, client_id: int, amount: object, paid_on: 
     def action(s: Session) -> int:
         if s.get(Client, client_id) is None:
             raise PaymentError("client", "Клиент не найден.")
-        payment = Payment(kind=PaymentKind.CASH, company_id=_default_company(s, None),
+        if company_id is not None and s.get(Company, company_id) is None:
+            raise PaymentError("company", "Субъект учёта не найден.")
+        payment = Payment(kind=PaymentKind.CASH, company_id=_default_company(s, company_id),
                           client_id=client_id, paid_on=paid_on, amount=value,
                           purpose=(purpose or "").strip(), match_note="касса",
                           created_by_id=employee_id)
@@ -635,6 +638,21 @@ def review_candidates(base: OpenedBase, payment_id: int, limit: int = 20
             for cid, (name, inn, reason) in found.items()]
 
 
+def client_open_invoices(base: OpenedBase, client_id: int) -> list[OpenInvoiceRow]:
+    """The client's unpaid invoices with their rests, oldest first (the allocation form)."""
+    with base.sessions() as s:
+        return open_invoices(s, [client_id])[client_id]
+
+
+def payment_row(base: OpenedBase, payment_id: int) -> PaymentRow | None:
+    """One payment as the lists show it (its allocated sum and advance)."""
+    with base.sessions() as s:
+        client_id = s.scalar(select(Payment.client_id).where(Payment.id == payment_id))
+    rows = [r for r in list_payments(base, client_id=client_id, unassigned_only=client_id
+                                     is None) if r.id == payment_id]
+    return rows[0] if rows else None
+
+
 @dataclass(frozen=True)
 class StatementRow:
     id: int
@@ -659,7 +677,8 @@ def list_statements(base: OpenedBase, limit: int = 200) -> list[StatementRow]:
 
 __all__ = ["NOT_OURS", "AllocationRow", "ClientCandidate", "ImportResult", "OpenInvoiceRow",
            "PaymentError", "PaymentRow", "StatementError", "StatementRow",
-           "add_cash_payment", "allocate", "assign_payment", "document_rest", "file_hash",
+           "add_cash_payment", "allocate", "assign_payment", "client_open_invoices",
+           "document_rest", "file_hash", "payment_row",
            "import_statement", "list_payments", "list_statements", "mark_not_ours", "money",
            "open_invoices", "payment_allocations", "payment_rest", "rematch_unassigned",
            "remove_allocation", "review_candidates", "search_clients", "write_matches"]
