@@ -1,0 +1,1 @@
+"""KPI: indicators, formulas, plans and facts by employee/department and period."""
