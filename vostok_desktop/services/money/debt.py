@@ -63,7 +63,7 @@ def _paid_by_payment():  # noqa: ANN202
             .group_by(PaymentAllocation.payment_id).subquery("used"))
 
 
-def _invoice_rests(on: date):  # noqa: ANN202
+def invoice_rests(on: date):  # noqa: ANN202
     """Per invoice (stornos included): client, direction, effective due date (a
     storno ages with the invoice it reverses) and the rest to pay."""
     paid = _paid_by_document()
@@ -81,7 +81,7 @@ def _invoice_rests(on: date):  # noqa: ANN202
 
 def client_balance(session: Session, client_id: int, on: date | None = None) -> Balance:
     on = on or date.today()
-    rests = _invoice_rests(on).where(MoneyDocument.client_id == client_id).subquery()
+    rests = invoice_rests(on).where(MoneyDocument.client_id == client_id).subquery()
     debt, overdue = session.execute(select(
         _money(func.coalesce(func.sum(rests.c.rest), 0)),
         _money(func.coalesce(func.sum(case((rests.c.due_on < on, rests.c.rest), else_=0)),
@@ -126,7 +126,7 @@ def debt_by_client(base: OpenedBase, on: date, *, direction_id: int | None = Non
     """«Оперативная задолженность по клиентам»: per client and direction the debt by
     ageing bucket on ``on``, with the client's advance. Clients that owe nothing are
     left out."""
-    rests = _invoice_rests(on)
+    rests = invoice_rests(on)
     if direction_id is not None:
         rests = rests.where(MoneyDocument.direction_id == direction_id)
     rests = rests.subquery()

@@ -1,0 +1,641 @@
+"""The pivot (OLAP) engine: a report definition, a query over it, the table with totals.
+
+A :class:`ReportDefinition` names a source — a SQLAlchemy Core ``SELECT`` run on the
+user's own connection, so PostgreSQL's row-level security applies to reports exactly as to
+lists — its dimensions (a date dimension is cut into days/weeks/months/quarters/years by
+the database) and measures (count, sum, average, distinct count, share). The database
+aggregates: one statement with ``GROUPING SETS`` on PostgreSQL, the same sets as ``UNION
+ALL`` of ``GROUP BY`` queries on SQLite; every subtotal (each prefix of the row dimensions ×
+each prefix of the column dimensions) comes from the database, so non-additive measures
+(distinct counts) are right in the totals too. :func:`drill_down` returns the source rows
+behind any cell, with the ids of the cards they open.
+
+No Qt. Long reads run on a GUI worker and are cancelled through a
+:class:`~vostok_desktop.services.lists.filters.Canceller`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, case, func, literal, null, select, text, type_coerce, union_all
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
+
+from vostok_desktop.db import OpenedBase
+from vostok_desktop.domain.base import Money
+from vostok_desktop.services.lists.filters import Canceller, cancellable, connect
+from vostok_desktop.services.reports.periods import (
+    PeriodGrouping,
+    bucket_expression,
+    period_bounds_utc,
+    period_label,
+)
+
+__all__ = [
+    "MAX_GROUPS",
+    "NO_VALUE",
+    "Dimension",
+    "DrillColumn",
+    "DrillResult",
+    "Filter",
+    "Header",
+    "Measure",
+    "MeasureKind",
+    "PivotQuery",
+    "PivotResult",
+    "ReportCancelled",
+    "ReportDefinition",
+    "ReportError",
+    "SourceParams",
+    "drill_down",
+    "run_pivot",
+]
+
+# More groups than this is not a report anyone reads: the user is asked to narrow it.
+MAX_GROUPS = 200_000
+DRILL_LIMIT = 5_000
+NO_VALUE = "(не указано)"
+_HUNDRED = Decimal(100)
+
+
+class ReportError(ValueError):
+    """A report that cannot be built as asked; ``message`` is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ReportCancelled(Exception):
+    """The user cancelled the report while the database was computing it."""
+
+
+class MeasureKind(enum.StrEnum):
+    COUNT = "count"
+    SUM = "sum"
+    AVG = "avg"
+    COUNT_DISTINCT = "count_distinct"
+    SHARE = "share"  # % of the column's total (of the count, or of the column's sum)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    title: str
+    column: str  # the source column grouped by
+    label: str | None = None  # a source column with the value's name (e.g. the employee's)
+    titles: Mapping[Any, str] | None = None  # value -> Russian title (enumerations)
+    date: bool = False  # a date dimension: cut into periods
+    timestamp: bool = False  # …stored as a UTC timestamp (shifted to local time first)
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    title: str
+    kind: MeasureKind = MeasureKind.COUNT
+    column: str | None = None  # what SUM/AVG/COUNT_DISTINCT (and SHARE of a sum) read
+    condition: str | None = None  # a boolean source column: only rows where it is true
+    money: bool = False
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class DrillColumn:
+    column: str
+    title: str
+    money: bool = False
+
+
+@dataclass(frozen=True)
+class SourceParams:
+    """What a source may depend on: the dialect, the report period, «today»."""
+
+    dialect: str
+    period: tuple[date, date] | None
+    today: date
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    key: str
+    title: str
+    section: str  # the group in the reports menu («Клиенты», «Деньги», …)
+    source: Callable[[SourceParams], Select[Any]]
+    dimensions: tuple[Dimension, ...]
+    measures: tuple[Measure, ...]
+    period_dimension: str | None = None  # the date dimension the period applies to
+    entity: str = "client"  # what a source row opens: client / contact / employee / …
+    entity_column: str = "client_id"
+    drill_columns: tuple[DrillColumn, ...] = ()
+    default_rows: tuple[str, ...] = ()
+    default_columns: tuple[str, ...] = ()
+    default_measures: tuple[str, ...] = ()
+    description: str = ""
+    printable: bool = False
+
+    def dimension(self, key: str) -> Dimension:
+        for dimension in self.dimensions:
+            if dimension.key == key:
+                return dimension
+        raise ReportError(f"В отчёте «{self.title}» нет измерения «{key}».")
+
+    def measure(self, key: str) -> Measure:
+        for measure in self.measures:
+            if measure.key == key:
+                return measure
+        raise ReportError(f"В отчёте «{self.title}» нет показателя «{key}».")
+
+    def default_query(self, period: tuple[date, date] | None = None) -> PivotQuery:
+        return PivotQuery(rows=self.default_rows, columns=self.default_columns,
+                          measures=self.default_measures or (self.measures[0].key,),
+                          period=period)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Keep only source rows whose dimension value is one of ``values`` (None: no value;
+    for a date dimension the values are period starts as 'YYYY-MM-DD')."""
+
+    dimension: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class PivotQuery:
+    rows: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    grouping: PeriodGrouping = PeriodGrouping.MONTH
+    period: tuple[date, date] | None = None
+    filters: tuple[Filter, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON for saved variants."""
+        return {
+            "rows": list(self.rows), "columns": list(self.columns),
+            "measures": list(self.measures), "grouping": self.grouping.value,
+            "period": [d.isoformat() for d in self.period] if self.period else None,
+            "filters": [{"dimension": f.dimension, "values": list(f.values)}
+                        for f in self.filters],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PivotQuery:
+        period = data.get("period")
+        return cls(
+            rows=tuple(data.get("rows") or ()), columns=tuple(data.get("columns") or ()),
+            measures=tuple(data.get("measures") or ()),
+            grouping=PeriodGrouping(data.get("grouping") or PeriodGrouping.MONTH),
+            period=(date.fromisoformat(period[0]), date.fromisoformat(period[1]))
+            if period else None,
+            filters=tuple(Filter(f["dimension"], tuple(f.get("values") or ()))
+                          for f in data.get("filters") or ()),
+        )
+
+
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Header:
+    """A row or column of the table: ``key`` holds the values of the first ``level``
+    dimensions; shorter than the dimensions = a subtotal, empty = the grand total."""
+
+    key: Key
+    labels: tuple[str, ...]
+    is_total: bool
+
+    @property
+    def level(self) -> int:
+        return len(self.key)
+
+    @property
+    def label(self) -> str:
+        return self.labels[-1] if self.labels else "Итого"
+
+
+@dataclass
+class PivotResult:
+    definition: ReportDefinition
+    query: PivotQuery
+    row_dimensions: tuple[Dimension, ...]
+    column_dimensions: tuple[Dimension, ...]
+    measures: tuple[Measure, ...]
+    row_headers: list[Header]
+    column_headers: list[Header]
+    cells: dict[tuple[Key, Key], tuple[Any, ...]] = field(default_factory=dict)
+
+    def value(self, row_key: Key, column_key: Key, measure_key: str) -> Any:
+        index = [m.key for m in self.measures].index(measure_key)
+        values = self.cells.get((tuple(row_key), tuple(column_key)))
+        return None if values is None else values[index]
+
+    def grand_total(self, measure_key: str) -> Any:
+        return self.value((), (), measure_key)
+
+    @property
+    def leaf_rows(self) -> list[Header]:
+        return [h for h in self.row_headers if len(h.key) == len(self.row_dimensions)]
+
+    @property
+    def leaf_columns(self) -> list[Header]:
+        return [h for h in self.column_headers if len(h.key) == len(self.column_dimensions)]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.cells
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    entity: str
+    columns: tuple[DrillColumn, ...]
+    rows: list[tuple[Any, ...]]
+    entity_ids: list[int | None]
+    truncated: bool
+
+
+# ---------------------------------------------------------------------------
+# Building the statement
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    rows: tuple[Dimension, ...]
+    columns: tuple[Dimension, ...]
+    measures: tuple[Measure, ...]
+
+
+def _plan(definition: ReportDefinition, query: PivotQuery) -> _Plan:
+    rows = tuple(definition.dimension(k) for k in query.rows)
+    columns = tuple(definition.dimension(k) for k in query.columns)
+    keys = [d.key for d in rows + columns]
+    if len(set(keys)) != len(keys):
+        twice = next(k for k in keys if keys.count(k) > 1)
+        raise ReportError(f"Измерение «{definition.dimension(twice).title}» выбрано дважды.")
+    measures = tuple(definition.measure(k) for k in query.measures)
+    if not measures:
+        raise ReportError("Выберите хотя бы один показатель.")
+    return _Plan(rows, columns, measures)
+
+
+def _params(base: OpenedBase, query: PivotQuery) -> SourceParams:
+    return SourceParams(base.dialect, query.period, date.today())
+
+
+def _key_expression(dimension: Dimension, src: Any, grouping: PeriodGrouping,
+                    dialect: str) -> ColumnElement[Any]:
+    column = src.c[dimension.column]
+    if dimension.date:
+        return bucket_expression(column, grouping, dialect, timestamp=dimension.timestamp)
+    return column
+
+
+def _filtered(definition: ReportDefinition, query: PivotQuery, src: Any,
+              dialect: str) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if query.period and definition.period_dimension:
+        dimension = definition.dimension(definition.period_dimension)
+        column = src.c[dimension.column]
+        first, last = query.period
+        if last < first:
+            raise ReportError(f"Период задан наоборот: {first:%d.%m.%Y} позже {last:%d.%m.%Y}.")
+        if dimension.timestamp:
+            start, end = period_bounds_utc(first, last)
+            where += [column >= start, column < end]
+        else:
+            where += [column >= first, column <= last]
+    for item in query.filters:
+        dimension = definition.dimension(item.dimension)
+        expr = _key_expression(dimension, src, query.grouping, dialect)
+        present = [v for v in item.values if v is not None]
+        options: list[ColumnElement[bool]] = []
+        if present:
+            options.append(expr.in_(present))
+        if len(present) != len(item.values):
+            options.append(expr.is_(None))
+        if not options:
+            raise ReportError(f"В отборе по «{dimension.title}» не выбрано ни одного значения.")
+        where.append(options[0] if len(options) == 1 else options[0] | options[1])
+    return where
+
+
+def _measure_inputs(measure: Measure, index: int, src: Any) -> list[ColumnElement[Any]]:
+    """Per source row, what the measure's aggregates read (labelled m<i>…)."""
+    cond = src.c[measure.condition] if measure.condition else None
+    if measure.kind in (MeasureKind.COUNT, MeasureKind.SHARE) and measure.column is None:
+        value: ColumnElement[Any] = case((cond, 1)) if cond is not None else literal(1)
+        return [value.label(f"m{index}")]
+    if measure.column is None:
+        raise ReportError(f"У показателя «{measure.title}» не указана колонка.")
+    column = src.c[measure.column]
+    value = case((cond, column)) if cond is not None else column
+    return [value.label(f"m{index}")]
+
+
+def _aggregates(plan: _Plan, inner: Any) -> list[ColumnElement[Any]]:
+    out: list[ColumnElement[Any]] = []
+    for i, measure in enumerate(plan.measures):
+        value = inner.c[f"m{i}"]
+        if measure.kind is MeasureKind.COUNT_DISTINCT:
+            out.append(func.count(value.distinct()).label(f"a{i}"))
+        elif measure.kind is MeasureKind.COUNT or (measure.kind is MeasureKind.SHARE
+                                                   and measure.column is None):
+            out.append(func.count(value).label(f"a{i}"))
+        else:
+            total = func.sum(value)
+            out.append((type_coerce(total, Money) if measure.money else total).label(f"a{i}"))
+            if measure.kind is MeasureKind.AVG:
+                out.append(func.count(value).label(f"n{i}"))
+    return out
+
+
+def _grouping_sets(n_rows: int, n_columns: int) -> list[tuple[int, ...]]:
+    """Indexes of the grouped dimensions for each subtotal level, finest first."""
+    sets = []
+    for r in range(n_rows, -1, -1):
+        for c in range(n_columns, -1, -1):
+            sets.append(tuple(range(r)) + tuple(n_rows + j for j in range(c)))
+    return sets
+
+
+def _grouping_id(grouped: Sequence[int], total: int) -> int:
+    """PostgreSQL's GROUPING(k0, …, kn-1): bit (n-1-i) set when k_i is not grouped."""
+    return sum(1 << (total - 1 - i) for i in range(total) if i not in grouped)
+
+
+def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery,
+               plan: _Plan) -> Select[Any]:
+    dialect = base.dialect
+    src = definition.source(_params(base, query)).subquery("src")
+    dims = plan.rows + plan.columns
+    inner_columns: list[ColumnElement[Any]] = []
+    for i, dimension in enumerate(dims):
+        inner_columns.append(_key_expression(dimension, src, query.grouping, dialect).label(f"k{i}"))
+        if dimension.label:
+            inner_columns.append(src.c[dimension.label].label(f"l{i}"))
+    for i, measure in enumerate(plan.measures):
+        inner_columns += _measure_inputs(measure, i, src)
+    # Keys are computed in a subquery so that GROUP BY names plain columns (an expression
+    # with bound parameters would not match its twin in the select list on PostgreSQL).
+    inner = (select(*inner_columns).select_from(src)
+             .where(*_filtered(definition, query, src, dialect)).subquery("f"))
+    aggregates = _aggregates(plan, inner)
+    sets = _grouping_sets(len(plan.rows), len(plan.columns))
+
+    def set_columns(grouped: Iterable[int]) -> list[ColumnElement[Any]]:
+        cols: list[ColumnElement[Any]] = []
+        for i in grouped:
+            cols.append(inner.c[f"k{i}"])
+            if dims[i].label:
+                cols.append(inner.c[f"l{i}"])
+        return cols
+
+    if not dims:
+        return select(literal(0).label("g"), *aggregates)
+    keys = [inner.c[f"k{i}"] for i in range(len(dims))]
+    labels = [inner.c[f"l{i}"] for i in range(len(dims)) if dims[i].label]
+    if dialect == "postgresql":
+        group_sets = [_sql_set(set_columns(s)) for s in sets]
+        return (select(*keys, *labels, func.grouping(*keys).label("g"), *aggregates)
+                .group_by(func.grouping_sets(*group_sets)))
+    parts = []
+    for grouped in sets:
+        selected: list[ColumnElement[Any]] = []
+        for i in range(len(dims)):
+            selected.append(inner.c[f"k{i}"] if i in grouped else null().label(f"k{i}"))
+        for i in range(len(dims)):
+            if dims[i].label:
+                selected.append(inner.c[f"l{i}"] if i in grouped else null().label(f"l{i}"))
+        selected.append(literal(_grouping_id(grouped, len(dims))).label("g"))
+        part = select(*selected, *aggregates)
+        grouped_columns = set_columns(grouped)
+        parts.append(part.group_by(*grouped_columns) if grouped_columns else part)
+    return union_all(*parts)  # type: ignore[return-value]
+
+
+def _sql_set(columns: list[ColumnElement[Any]]) -> ColumnElement[Any]:
+    from sqlalchemy import tuple_
+
+    if not columns:
+        return text("()")  # type: ignore[return-value]
+    return tuple_(*columns)
+
+
+# ---------------------------------------------------------------------------
+# Running it
+# ---------------------------------------------------------------------------
+
+
+def _execute(base: OpenedBase, statement: Any, canceller: Canceller | None,
+             limit: int | None = None) -> list[Any]:
+    try:
+        with cancellable(canceller), connect(base.engine) as conn:
+            with conn.begin():
+                if base.dialect == "postgresql":
+                    # A report runs on a worker and may be cancelled: no GUI timeout here.
+                    conn.execute(text("SET LOCAL statement_timeout = 0"))
+                result = conn.execute(statement)
+                rows = result.fetchmany(limit) if limit is not None else result.fetchall()
+                return rows
+    except DBAPIError:
+        if canceller is not None and canceller.cancelled:
+            raise ReportCancelled() from None
+        raise
+    except Exception as exc:
+        if canceller is not None and canceller.cancelled:
+            raise ReportCancelled() from exc
+        raise
+
+
+def _value_label(dimension: Dimension, value: Any, label: Any,
+                 grouping: PeriodGrouping) -> str:
+    if dimension.date:
+        return period_label(value, grouping)
+    if value is None:
+        return NO_VALUE
+    if dimension.titles is not None and value in dimension.titles:
+        return dimension.titles[value]
+    if dimension.label:
+        return str(label) if label not in (None, "") else NO_VALUE
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, date | datetime):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _sort_key(dimension: Dimension, value: Any, label: str) -> tuple[Any, ...]:
+    if value is None:
+        return (1, "")
+    if dimension.date:
+        return (0, str(value))
+    if isinstance(value, int | float | Decimal) and not dimension.label and not dimension.titles:
+        return (0, "", value)
+    return (0, label.casefold())
+
+
+def _headers(dimensions: tuple[Dimension, ...], keys: set[Key],
+             labels: dict[tuple[int, Any], str]) -> list[Header]:
+    """Subtotal before its children (a tree read from the top), the grand total last."""
+    n = len(dimensions)
+    children: dict[Key, list[Key]] = {}
+    for key in keys:
+        for level in range(1, len(key) + 1):
+            parent, child = key[:level - 1], key[:level]
+            siblings = children.setdefault(parent, [])
+            if child not in siblings:
+                siblings.append(child)
+    out: list[Header] = []
+
+    def walk(parent: Key) -> None:
+        level = len(parent)
+        ordered = sorted(children.get(parent, []),
+                         key=lambda k: _sort_key(dimensions[level], k[-1],
+                                                 labels[(level, k[-1])]))
+        for key in ordered:
+            if key in keys:
+                out.append(Header(key, tuple(labels[(i, v)] for i, v in enumerate(key)),
+                                  is_total=len(key) < n))
+            walk(key)
+
+    walk(())
+    if () in keys:
+        out.append(Header((), (), is_total=n > 0))
+    return out
+
+
+def _cell_values(plan: _Plan, row: Any) -> list[Any]:
+    values: list[Any] = []
+    for i, measure in enumerate(plan.measures):
+        raw = row._mapping[f"a{i}"]
+        if measure.kind is MeasureKind.AVG:
+            count = row._mapping[f"n{i}"]
+            if not count or raw is None:
+                values.append(None)
+            else:
+                places = Decimal("0.01")
+                values.append((Decimal(raw) / Decimal(count)).quantize(places))
+        elif measure.kind in (MeasureKind.COUNT, MeasureKind.COUNT_DISTINCT) or (
+                measure.kind is MeasureKind.SHARE and measure.column is None):
+            values.append(int(raw or 0))
+        elif measure.money:
+            values.append(raw if raw is not None else Decimal("0.00"))
+        else:
+            values.append(Decimal(raw) if raw is not None else Decimal(0))
+    return values
+
+
+def run_pivot(base: OpenedBase, definition: ReportDefinition, query: PivotQuery, *,
+              canceller: Canceller | None = None) -> PivotResult:
+    """The pivot table of ``query`` over ``definition``, with every subtotal and the grand
+    total; shares are % of their column's total. Raises :class:`ReportError` with a
+    Russian message for a query that cannot be built, :class:`ReportCancelled`."""
+    plan = _plan(definition, query)
+    statement = _statement(base, definition, query, plan)
+    rows = _execute(base, statement, canceller, limit=MAX_GROUPS + 1)
+    if len(rows) > MAX_GROUPS:
+        raise ReportError(
+            f"Отчёт слишком подробный: больше {MAX_GROUPS:,} строк итогов.".replace(",", "\u00a0")
+            + " Уберите измерение, сузьте период или задайте отбор.")
+    dims = plan.rows + plan.columns
+    n_rows, n_dims = len(plan.rows), len(dims)
+    row_labels: dict[tuple[int, Any], str] = {}
+    column_labels: dict[tuple[int, Any], str] = {}
+    row_keys: set[Key] = set()
+    column_keys: set[Key] = set()
+    cells: dict[tuple[Key, Key], list[Any]] = {}
+    for row in rows:
+        mapping = row._mapping
+        g = int(mapping["g"])
+        grouped = [i for i in range(n_dims) if not g & (1 << (n_dims - 1 - i))]
+        r_level = sum(1 for i in grouped if i < n_rows)
+        c_level = len(grouped) - r_level
+        values = [mapping[f"k{i}"] for i in range(n_dims)]
+        for i in grouped:
+            label = _value_label(dims[i], values[i], mapping[f"l{i}"] if dims[i].label else None,
+                                 query.grouping)
+            if i < n_rows:
+                row_labels.setdefault((i, values[i]), label)
+            else:
+                column_labels.setdefault((i - n_rows, values[i]), label)
+        row_key = tuple(values[:r_level])
+        column_key = tuple(values[n_rows:n_rows + c_level])
+        row_keys.add(row_key)
+        column_keys.add(column_key)
+        cells[(row_key, column_key)] = _cell_values(plan, row)
+    _apply_shares(plan, cells)
+    # An empty source still has a grand total row of zeros: show «no data» instead.
+    if len(cells) == 1 and ((), ()) in cells and n_dims and not any(
+            v for v in cells[((), ())]):
+        cells, row_keys, column_keys = {}, set(), set()
+    return PivotResult(
+        definition, query, plan.rows, plan.columns, plan.measures,
+        _headers(plan.rows, row_keys, row_labels),
+        _headers(plan.columns, column_keys, column_labels),
+        {key: tuple(values) for key, values in cells.items()},
+    )
+
+
+def _apply_shares(plan: _Plan, cells: dict[tuple[Key, Key], list[Any]]) -> None:
+    for i, measure in enumerate(plan.measures):
+        if measure.kind is not MeasureKind.SHARE:
+            continue
+        # The column totals are read before any cell (the totals themselves included)
+        # is turned into a share.
+        wholes = {column_key: values[i] for (row_key, column_key), values in cells.items()
+                  if row_key == ()}
+        for (_row_key, column_key), values in cells.items():
+            whole = wholes.get(column_key)
+            values[i] = (Decimal(values[i]) * _HUNDRED / Decimal(whole)).quantize(
+                Decimal("0.1")) if whole else None
+
+
+# ---------------------------------------------------------------------------
+# Drill-down
+# ---------------------------------------------------------------------------
+
+
+def drill_down(base: OpenedBase, definition: ReportDefinition, query: PivotQuery,
+               row_key: Key, column_key: Key, *, measure_key: str | None = None,
+               limit: int = DRILL_LIMIT, canceller: Canceller | None = None) -> DrillResult:
+    """The source rows behind one cell (its row and column keys as in the result), only
+    those the measure counts when it has a condition; at most ``limit`` rows."""
+    plan = _plan(definition, query)
+    if len(row_key) > len(plan.rows) or len(column_key) > len(plan.columns):
+        raise ReportError("Ячейка не из этого отчёта.")
+    dialect = base.dialect
+    src = definition.source(_params(base, query)).subquery("src")
+    where = _filtered(definition, query, src, dialect)
+    pairs = list(zip(plan.rows, row_key, strict=False)) + list(
+        zip(plan.columns, column_key, strict=False))
+    for dimension, value in pairs:
+        expr = _key_expression(dimension, src, query.grouping, dialect)
+        where.append(expr.is_(None) if value is None else expr == value)
+    if measure_key is not None:
+        measure = definition.measure(measure_key)
+        if measure.condition:
+            where.append(src.c[measure.condition] == True)  # noqa: E712 - SQL comparison
+    columns = definition.drill_columns
+    selected = [src.c[c.column] for c in columns] + [src.c[definition.entity_column]]
+    statement = select(*selected).where(*where)
+    if definition.period_dimension:
+        period_column = src.c[definition.dimension(definition.period_dimension).column]
+        statement = statement.order_by(period_column.desc())
+    rows = _execute(base, statement.limit(limit + 1), canceller)
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    return DrillResult(
+        definition.entity, columns,
+        [tuple(r[:len(columns)]) for r in rows],
+        [r[len(columns)] for r in rows],
+        truncated,
+    )
