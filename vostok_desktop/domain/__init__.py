@@ -5,6 +5,7 @@ from vostok_desktop.domain import (  # noqa: F401 - registers models
     documents,
     hotline,
     installations,
+    kpi,
     money,
     quotas,
     reference,

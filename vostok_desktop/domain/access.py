@@ -58,6 +58,8 @@ class Right(enum.StrEnum):
     MONEY_DOCUMENTS = "money.documents"
     MONEY_PAYMENTS = "money.payments"
     MONEY_QUOTAS = "money.quotas"
+    KPI_SETUP = "kpi.setup"
+    KPI_PLANS = "kpi.plans"
 
 
 RIGHT_TITLES: dict[Right, str] = {
@@ -83,6 +85,8 @@ RIGHT_TITLES: dict[Right, str] = {
     Right.MONEY_DOCUMENTS: "Выписка счетов и актов",
     Right.MONEY_PAYMENTS: "Платежи",
     Right.MONEY_QUOTAS: "Квоты КК/ОГ",
+    Right.KPI_SETUP: "Настройка показателей KPI",
+    Right.KPI_PLANS: "Планы KPI",
 }
 
 # What a new base gives each role; administrators change it in «Пользователи и права».

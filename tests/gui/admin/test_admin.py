@@ -384,7 +384,7 @@ def test_pages_render_with_russian_texts_in_view(
     access.record_export(demo_base, access.FULL_ACCESS, None, "excel", "Список клиентов", 42)
     dialog = UsersRightsDialog(demo_base, own_role="admin")
     qtbot.addWidget(dialog)
-    dialog.resize(1100, 680)
+    dialog.resize(1180, 680)
     dialog.show()
     for index in range(dialog.pages.count()):
         dialog.pages.setCurrentIndex(index)

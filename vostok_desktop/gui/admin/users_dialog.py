@@ -119,7 +119,7 @@ class UsersRightsDialog(QDialog):
         self.export_loaded = False
         self.refresh_button.clicked.connect(self.load_export_log)
         self.pages.currentChanged.connect(self._page_shown)
-        self.resize(1100, 680)
+        self.resize(1180, 680)
 
     # -- employees -----------------------------------------------------------------------
     def _build_employees_page(self) -> None:
