@@ -213,7 +213,7 @@ ASSIGNMENTS = ReportDefinition(
         Measure("overdue", "Просрочено", COUNT, condition="overdue", unit="шт"),
         Measure("share", "Доля, %", SHARE, unit="%"),
     ),
-    period_dimension="period", entity="assignment", entity_column="id",
+    period_dimension="period",
     drill_columns=(DrillColumn("created_at", "Дата"), DrillColumn("client_name", "Клиент"),
                    DrillColumn("executor_name", "Исполнитель"), DrillColumn("state", "Состояние"),
                    DrillColumn("text", "Текст")),
@@ -240,7 +240,7 @@ SALES_FUNNEL = ReportDefinition(
         Measure("share", "Доля, %", SHARE, unit="%"),
         Measure("clients", "Клиентов", DISTINCT, column="client_id", unit="шт"),
     ),
-    period_dimension="period", entity="assignment", entity_column="id",
+    period_dimension="period",
     drill_columns=ASSIGNMENTS.drill_columns,
     default_rows=("state",), default_measures=("count", "share"),
 )
@@ -343,7 +343,7 @@ HOTLINE = ReportDefinition(
         Measure("clients", "Клиентов", DISTINCT, column="client_id", unit="шт"),
         Measure("share", "Доля, %", SHARE, unit="%"),
     ),
-    period_dimension="period", entity="hotline_request", entity_column="id",
+    period_dimension="period",
     drill_columns=_HOTLINE_DRILL,
     default_rows=("type",), default_columns=("period",), default_measures=("count",),
 )
@@ -359,7 +359,7 @@ ANSWER_TIMES = ReportDefinition(
                 unit="мин"),
         Measure("late", "С нарушением срока", COUNT, condition="late", unit="шт"),
     ),
-    period_dimension="period", entity="hotline_request", entity_column="id",
+    period_dimension="period",
     drill_columns=_HOTLINE_DRILL,
     default_rows=("operator",), default_measures=("count", "avg_minutes", "late"),
 )
@@ -555,7 +555,7 @@ RECEIVABLES = ReportDefinition(
     ),
     drill_columns=(DrillColumn("client_name", "Клиент"), DrillColumn("due_on", "Оплатить до"),
                    DrillColumn("rest", "Остаток", money=True)),
-    default_rows=("ageing",), default_measures=("debt", "invoices", "clients"),
+    default_rows=("ageing",), default_measures=("debt", "invoices", "clients"), as_of=True,
 )
 
 

@@ -43,6 +43,7 @@ class CustomFieldRule(Base):
 class ListSettingKind(enum.StrEnum):
     FILTER = "filter"
     COLOUR_RULES = "colour_rules"
+    REPORT_VARIANT = "report_variant"  # a pivot report's layout (list_kind: "report:<key>")
 
 
 class SavedListSetting(Base):

@@ -139,6 +139,7 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "money.vip": "",
     "money.companies": "",
     "money.billing": "",
+    "money.register_mail": "",
     "money.payments": "Ctrl+Shift+M",
     "money.import_statement": "",
     "money.review": "",
@@ -149,6 +150,24 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "money.price_import": "",
     "money.quotas": "",
     "money.quota_mark": "",
+    # -- KPI (indicators, plans, sets) --
+    "kpi.indicators": "",
+    "kpi.plans": "",
+    "kpi.sets": "",
+    # -- pivot reports (menu «Отчёты»; one row per built-in report) --
+    "reports.open": "Ctrl+Shift+L",
+    "report.client_contacts": "",
+    "report.assignments": "",
+    "report.action_items": "",
+    "report.hotline": "",
+    "report.answer_times": "",
+    "report.client_distributives": "",
+    "report.distributive_movements": "",
+    "report.distributive_balance": "",
+    "report.money_received": "",
+    "report.receivables": "",
+    "report.sales_funnel": "",
+    "report.employee_diary": "",
 }
 
 
@@ -197,6 +216,7 @@ ACTION_RIGHTS: dict[str, str] = {
     "clients.ask_expert_off": "distributives.files",
     "money.companies": "reference.edit",
     "money.billing": "money.documents",
+    "money.register_mail": "money.documents",
     "money.import_statement": "money.payments",
     "money.review": "money.payments",
     "money.cash_payment": "money.payments",

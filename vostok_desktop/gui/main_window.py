@@ -167,6 +167,12 @@ class MainWindow(QMainWindow):
         from vostok_desktop.gui.money import install_money
 
         install_money(self)
+        from vostok_desktop.gui.reports import install_reports
+
+        reports = install_reports(self)
+        from vostok_desktop.gui.kpi import install_kpi
+
+        install_kpi(self, catalogue_provider=reports.catalogue.titles)
 
     def _add_agent(self, spec: AgentSpec) -> None:
         dock = QDockWidget(spec.title, self)

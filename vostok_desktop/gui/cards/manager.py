@@ -35,6 +35,10 @@ class CardManager(QObject):
         widget = self._tabs.currentWidget()
         return widget if isinstance(widget, CardWidget) else None
 
+    def current_widget(self) -> QWidget | None:
+        """The tab in front, card or not."""
+        return self._tabs.currentWidget()
+
     def find(self, kind: str, entity_id: int | None) -> CardWidget | None:
         if entity_id is None:
             return None  # every new card is its own tab

@@ -82,9 +82,15 @@ def register_card_kinds(context: AppContext) -> None:
             card.save()
 
     def reload_current() -> None:
+        """F5: the card in front is read again; another tab in front (a report, a
+        journal) refreshes itself when it can."""
         card = current_card(context)
         if card is not None:
             card.reload()
+            return
+        refresh = getattr(context.cards.current_widget(), "refresh", None)
+        if callable(refresh):
+            refresh()
 
     style = QApplication.style()
     context.actions.register(

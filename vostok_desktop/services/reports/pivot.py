@@ -139,6 +139,8 @@ class ReportDefinition:
     default_measures: tuple[str, ...] = ()
     description: str = ""
     printable: bool = False
+    # The report is «on a date» (the period's last day), not over a period: receivables.
+    as_of: bool = False
 
     def dimension(self, key: str) -> Dimension:
         for dimension in self.dimensions:
@@ -175,6 +177,10 @@ class PivotQuery:
     grouping: PeriodGrouping = PeriodGrouping.MONTH
     period: tuple[date, date] | None = None
     filters: tuple[Filter, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A plain 'month' (from a combo box, from JSON) is the same grouping.
+        object.__setattr__(self, "grouping", PeriodGrouping(self.grouping))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON for saved variants."""
