@@ -134,7 +134,7 @@ def _contacts_source(params: SourceParams) -> Select[Any]:
 
 
 CLIENT_CONTACTS = ReportDefinition(
-    key="client_contacts", title="Контакты с клиентами", section="Работа с клиентами",
+    key="client_contacts", employee_dimension="employee", title="Контакты с клиентами", section="Работа с клиентами",
     description="Звонки, встречи, визиты и письма сотрудников по клиентам за период.",
     source=_contacts_source,
     dimensions=(
@@ -195,7 +195,7 @@ def _assignments_source(params: SourceParams) -> Select[Any]:
 
 
 ASSIGNMENTS = ReportDefinition(
-    key="assignments", title="Поручения", section="Работа с клиентами",
+    key="assignments", employee_dimension="executor", title="Поручения", section="Работа с клиентами",
     description="Поручения по исполнителям, авторам, видам и состояниям; просроченные.",
     source=_assignments_source,
     dimensions=(
@@ -225,7 +225,7 @@ ASSIGNMENTS = ReportDefinition(
 
 
 SALES_FUNNEL = ReportDefinition(
-    key="sales_funnel", title="Воронка продаж (по поручениям)", section="Продажи",
+    key="sales_funnel", employee_dimension="executor", title="Воронка продаж (по поручениям)", section="Продажи",
     description="Сколько поручений на каждой стадии: новое → в работе → выполнено; "
                 "отменённые отдельно. Доля — от всех поручений столбца.",
     source=_assignments_source,
@@ -262,7 +262,7 @@ def _action_items_source(params: SourceParams) -> Select[Any]:
 
 
 ACTION_ITEMS = ReportDefinition(
-    key="action_items", title="ПРиЗ", section="Работа с клиентами",
+    key="action_items", employee_dimension="author", title="ПРиЗ", section="Работа с клиентами",
     description="Проблемы, рекомендации и задания у клиентов: по видам, состояниям, авторам.",
     source=_action_items_source,
     dimensions=(
@@ -334,7 +334,7 @@ _HOTLINE_DRILL = (DrillColumn("received_at", "Поступило"), DrillColumn(
                   DrillColumn("answer_minutes", "Ответ, мин"), DrillColumn("text", "Вопрос"))
 
 HOTLINE = ReportDefinition(
-    key="hotline", title="Горячая линия", section="Горячая линия",
+    key="hotline", employee_dimension="operator", title="Горячая линия", section="Горячая линия",
     description="Обращения на горячую линию и линию консультаций по типам, каналам, операторам.",
     source=_hotline_source, dimensions=_HOTLINE_DIMENSIONS,
     measures=(
@@ -349,7 +349,7 @@ HOTLINE = ReportDefinition(
 )
 
 ANSWER_TIMES = ReportDefinition(
-    key="answer_times", title="Сроки ответа", section="Горячая линия",
+    key="answer_times", employee_dimension="operator", title="Сроки ответа", section="Горячая линия",
     description="Среднее время ответа в минутах и обращения, отвеченные позже срока "
                 "(или не отвеченные, когда срок прошёл).",
     source=_hotline_source, dimensions=_HOTLINE_DIMENSIONS,
@@ -385,7 +385,7 @@ def _client_distributives_source(params: SourceParams) -> Select[Any]:
 
 
 CLIENT_DISTRIBUTIVES = ReportDefinition(
-    key="client_distributives", title="Дистрибутивы клиентов", section="Дистрибутивы",
+    key="client_distributives", employee_dimension="engineer", title="Дистрибутивы клиентов", section="Дистрибутивы",
     description="Дистрибутивы у клиентов по системам, типам, статусам и инженерам.",
     source=_client_distributives_source,
     dimensions=(
@@ -446,7 +446,7 @@ _MOVEMENT_DRILL = (DrillColumn("moved_on", "Дата"), DrillColumn("number", "�
                    DrillColumn("client_name", "Клиент"))
 
 DISTRIBUTIVE_MOVEMENTS = ReportDefinition(
-    key="distributive_movements", title="Движение дистрибутивов", section="Дистрибутивы",
+    key="distributive_movements", employee_dimension="employee", title="Движение дистрибутивов", section="Дистрибутивы",
     description="Подключения, отключения, передачи и замены дистрибутивов за период.",
     source=_movements_source, dimensions=_MOVEMENT_DIMENSIONS,
     measures=(
@@ -459,7 +459,7 @@ DISTRIBUTIVE_MOVEMENTS = ReportDefinition(
 )
 
 DISTRIBUTIVE_BALANCE = ReportDefinition(
-    key="distributive_balance", title="Баланс дистрибутивов", section="Дистрибутивы",
+    key="distributive_balance", employee_dimension="employee", title="Баланс дистрибутивов", section="Дистрибутивы",
     description="Подключено, отключено и их разность (баланс) по периодам и системам.",
     source=_movements_source, dimensions=_MOVEMENT_DIMENSIONS,
     measures=(
@@ -589,7 +589,7 @@ def _diary_source(params: SourceParams) -> Select[Any]:
 DIARY_KINDS = {**_titles(WORK_KIND_TITLES), "assignment": "Поручение"}
 
 EMPLOYEE_DIARY = ReportDefinition(
-    key="employee_diary", title="Ежедневник сотрудника", section="Работа с клиентами",
+    key="employee_diary", employee_dimension="employee", title="Ежедневник сотрудника", section="Работа с клиентами",
     description="Работы и поручения сотрудника по дням (для печати — таблицей в Excel).",
     source=_diary_source,
     dimensions=(

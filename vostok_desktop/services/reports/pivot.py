@@ -141,6 +141,9 @@ class ReportDefinition:
     printable: bool = False
     # The report is «on a date» (the period's last day), not over a period: receivables.
     as_of: bool = False
+    # Who a row is counted for, for KPI: the employee dimension (its department is
+    # "<key>_department"); None when the report is not about employees.
+    employee_dimension: str | None = None
 
     def dimension(self, key: str) -> Dimension:
         for dimension in self.dimensions:
