@@ -155,7 +155,7 @@ class PriceListItem(Base):
 
 class ClientDiscount(Base):
     """A dated discount for the whole client (percent of the price list). Per distributive
-    terms (fixed price or percent) are the distributive's own (0010)."""
+    terms (fixed price or percent) are dated too: :class:`DistributiveTerm` (0017)."""
 
     __tablename__ = "client_discounts"
     __table_args__ = (
@@ -170,6 +170,40 @@ class ClientDiscount(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employees.id", ondelete="SET NULL"))
+
+
+class DistributiveTerm(Base):
+    """A distributive's own dated terms at a client: a fixed price or a discount (percent
+    of the price list) from ``valid_from`` up to and including ``valid_to`` (open while it
+    is NULL). ``client_id`` is the distributive's client when written (row-level security,
+    as a КЦ quota mark); the periods of one distributive at one client never overlap (the
+    service checks, a server trigger refuses). Replaces the undated terms of 0010."""
+
+    __tablename__ = "distributive_terms"
+    __table_args__ = (
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="dates_in_order"),
+        CheckConstraint("(fixed_price IS NULL) <> (discount_percent IS NULL)",
+                        name="price_or_discount"),
+        CheckConstraint("fixed_price IS NULL OR fixed_price >= 0", name="price_not_negative"),
+        CheckConstraint("discount_percent IS NULL OR (discount_percent >= 0 "
+                        "AND discount_percent <= 100)", name="discount_range"),
+        Index("ix_distributive_terms_distributive_id_valid_from", "distributive_id",
+              "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distributive_id: Mapped[int] = mapped_column(
+        ForeignKey("distributives.id", ondelete="CASCADE"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    fixed_price: Mapped[Decimal | None] = mapped_column(Money)
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("employees.id", ondelete="SET NULL"))

@@ -135,24 +135,42 @@ def test_transfer_of_rights_to_another_client(qtbot, window, demo_base) -> None:
 
 
 def test_terms_refuse_a_bad_discount_then_save_a_decimal(qtbot, window, demo_base) -> None:
-    page = open_page(qtbot, window, served_client(demo_base))
+    """«Условия» → «Цены и скидки по датам…»: a dated discount (0017), refused when out of
+    range, saved as Decimal and shown in the list's «Условия» column."""
+    from sqlalchemy import delete
+
+    from vostok_desktop.domain.money import DistributiveTerm
+    from vostok_desktop.gui.money.distributive_terms_dialog import DistributiveTermsDialog
+
+    client = served_client(demo_base)
+    with demo_base.sessions() as s, s.begin():  # the demo's own terms out of the way
+        s.execute(delete(DistributiveTerm).where(DistributiveTerm.client_id == client))
+    page = open_page(qtbot, window, client)
     number = page.table.item(0, 0).text()
     qtbot.keyClick(page.table, Qt.Key.Key_F4)
     dialog = page.active_dialog
     assert isinstance(dialog, TermsDialog)
-    dialog.price.clear()
-    dialog.discount.clear()
-    qtbot.keyClicks(dialog.discount, "150")
-    press_ok(dialog)
-    assert dialog.isVisible() and "скидка — от 0 до 100" in dialog.message.text()
-    assert dialog.discount.text() == "150"
-    dialog.discount.clear()
-    qtbot.keyClicks(dialog.discount, "12,5")
-    press_ok(dialog)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.money_button.isEnabled()
+    dialog.money_button.click()
+    money = page.money_terms_dialog
+    assert isinstance(money, DistributiveTermsDialog)  # a child of «Условия»: closed with it
+    qtbot.keyClicks(money.discount, "150")
+    money.add_button.click()
+    assert "скидка — от 0 до 100" in money.status.text()
+    assert money.discount.text() == "150" and money.table.rowCount() == 0
+    money.discount.clear()
+    qtbot.keyClicks(money.discount, "12,5")
+    money.add_button.click()
+    assert money.status.text() == "Условия добавлены" and money.table.rowCount() == 1
+    money.accept()
+    dialog.reject()
     with demo_base.sessions() as s:
         d = s.scalars(select(Distributive).where(Distributive.number == number)).one()
-        assert d.discount_percent == Decimal("12.50") and d.fixed_price is None
+        [term] = s.scalars(select(DistributiveTerm).where(
+            DistributiveTerm.distributive_id == d.id)).all()
+        assert term.discount_percent == Decimal("12.50") and term.fixed_price is None
+        assert term.client_id == d.client_id and term.valid_to is None
+    qtbot.waitUntil(lambda: page.table.rowCount() > 0)
     select_number(page, number)
     assert page.table.item(page.table.currentRow(), 8).text() == "скидка 12,5 %"
 

@@ -14,7 +14,7 @@ from tests.gui.money.test_price_lists import Ctx, money_base
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain.access import Visibility
 from vostok_desktop.domain.distributives import Distributive
-from vostok_desktop.domain.money import ClientDiscount, VipMember
+from vostok_desktop.domain.money import ClientDiscount, DistributiveTerm, VipMember
 from vostok_desktop.gui.money.budget_page import BudgetPage
 from vostok_desktop.gui.money.vip_dialog import VipProgrammesDialog
 from vostok_desktop.services.access.rights import AccessProfile
@@ -30,6 +30,7 @@ def plain_client(base: OpenedBase) -> int:
             .where(Distributive.status == "served", Distributive.fixed_price.is_(None),
                    Distributive.discount_percent.is_(None),
                    Distributive.client_id.not_in(select(ClientDiscount.client_id)),
+                   Distributive.client_id.not_in(select(DistributiveTerm.client_id)),
                    Distributive.client_id.not_in(select(VipMember.client_id)))
             .group_by(Distributive.client_id)
             .order_by(func.count().desc(), Distributive.client_id)).first()[0]

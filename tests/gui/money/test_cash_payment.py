@@ -15,30 +15,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.services.money.payments_rig import PayRig, make_rig
-from vostok_desktop.domain.access import Right, Visibility
-from vostok_desktop.gui.app import build_main_window
+from tests.services.money.payments_rig import PayRig
 from vostok_desktop.gui.money.payment_review import AllocationDialog
 from vostok_desktop.gui.money.payments import CashPaymentDialog, PaymentsWidget
-from vostok_desktop.services.access.rights import AccessProfile
-from vostok_desktop.settings import Settings
 
 PNG = Path(os.environ.get("VOSTOK_PNG_DIR") or Path(tempfile.gettempdir()) / "vostok-png")
-NO_PAYMENTS = AccessProfile(frozenset(r.value for r in Right) - {Right.MONEY_PAYMENTS.value},
-                            Visibility.ALL, "manager")
 
 
 @pytest.fixture
-def window(qtbot, empty_base):
-    win = build_main_window(empty_base, Settings(), telephony=False, live_updates=False)
-    qtbot.addWidget(win)
-    yield win
-    win.context.cards.close_all()
-
-
-@pytest.fixture
-def rig(empty_base) -> PayRig:
-    rig = make_rig(empty_base)
+def rig(pay_rig: PayRig) -> PayRig:
+    rig = pay_rig
     rig.first = rig.invoice("romashka", "3000.00", date(2026, 11, 1))
     rig.second = rig.invoice("romashka", "2000.00", date(2026, 11, 15))
     return rig
@@ -54,8 +40,8 @@ def _focus(qtbot, widget) -> None:  # noqa: ANN001
     qtbot.waitUntil(widget.hasFocus)
 
 
-def test_cash_payment_and_allocation_from_the_keyboard(qtbot, window, rig: PayRig) -> None:
-    widget = PaymentsWidget(window.context)
+def test_cash_payment_and_allocation_from_the_keyboard(qtbot, pay_window, rig: PayRig) -> None:
+    widget = PaymentsWidget(pay_window.context)
     qtbot.addWidget(widget)
     widget.show()
     dialog = widget.cash_payment()
@@ -133,24 +119,25 @@ def test_cash_payment_and_allocation_from_the_keyboard(qtbot, window, rig: PayRi
     widget.grab().save(str(PNG / "money_payments_tab.png"))
 
 
-def test_the_command_and_no_right(qtbot, window, rig: PayRig) -> None:
-    dialog = window.money.cash_payment()
+def test_the_command_and_no_right(qtbot, pay_window, rig: PayRig,
+                                  no_payments_profile) -> None:
+    dialog = pay_window.money.cash_payment()
     assert isinstance(dialog, CashPaymentDialog)
     qtbot.addWidget(dialog)
     dialog.save()  # no client chosen
     assert dialog.status.text().startswith("Выберите клиента")
     dialog.reject()
-    tab = window.money.tabs["payments"]
+    tab = pay_window.money.tabs["payments"]
 
-    window.context.access = NO_PAYMENTS
-    widget = PaymentsWidget(window.context)
+    pay_window.context.access = no_payments_profile
+    widget = PaymentsWidget(pay_window.context)
     qtbot.addWidget(widget)
     assert not widget.cash_button.isEnabled() and not widget.allocate_button.isEnabled()
     assert widget.cash_payment() is None
     assert widget.status_label.text() == "Нет права «Платежи». Обратитесь к администратору."
     assert tab is not widget
     # A form opened anyway (e.g. before the rights changed) writes nothing.
-    form = CashPaymentDialog(window.context)
+    form = CashPaymentDialog(pay_window.context)
     qtbot.addWidget(form)
     assert not form.save_button.isEnabled()
     form.search_edit.setText("Ромашка")

@@ -12,27 +12,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.services.money.payments_rig import ACCOUNT, INN, PayRig, make_rig, order
-from vostok_desktop.domain.access import Right, Visibility
-from vostok_desktop.gui.app import build_main_window
+from tests.services.money.payments_rig import ACCOUNT, INN, PayRig, order
 from vostok_desktop.gui.money.payment_review import PaymentReviewDialog
-from vostok_desktop.services.access.rights import AccessProfile
 from vostok_desktop.services.money import payments
 from vostok_desktop.services.money.bank_statement import render_statement
-from vostok_desktop.settings import Settings
 
 
 @pytest.fixture
-def window(qtbot, empty_base):
-    win = build_main_window(empty_base, Settings(), telephony=False, live_updates=False)
-    qtbot.addWidget(win)
-    yield win
-    win.context.cards.close_all()
-
-
-@pytest.fixture
-def rig(empty_base) -> PayRig:
-    rig = make_rig(empty_base)
+def rig(pay_rig: PayRig) -> PayRig:
+    rig = pay_rig
     rig.lyutik_invoice = rig.invoice("lyutik", "1200.00", date(2026, 11, 20))
     rig.vasilek_invoice = rig.invoice("vasilek", "990.00", date(2026, 11, 21))
     data = render_statement(ACCOUNT, date(2026, 12, 1), date(2026, 12, 3), [
@@ -42,7 +30,7 @@ def rig(empty_base) -> PayRig:
               name="ООО «Неизвестно кто»"),
         order("13", date(2026, 12, 3), "5000.00", "предоплата за 2027 год",
               inn="7714141414", name="ИП Кузнецов")])
-    payments.import_statement(empty_base, data, "x.txt", rig.cashier, None)
+    payments.import_statement(rig.base, data, "x.txt", rig.cashier, None)
     return rig
 
 
@@ -50,8 +38,8 @@ def _key(qtbot, widget, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     qtbot.keyClick(widget, key, modifier)
 
 
-def test_review_from_the_keyboard(qtbot, window, rig: PayRig) -> None:
-    dialog = PaymentReviewDialog(window.context, None, window)
+def test_review_from_the_keyboard(qtbot, pay_window, rig: PayRig) -> None:
+    dialog = PaymentReviewDialog(pay_window.context, None, pay_window)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.activateWindow()
@@ -99,11 +87,9 @@ def test_review_from_the_keyboard(qtbot, window, rig: PayRig) -> None:
         assert payments.payment_rest(s, by_number["13"].id) == Decimal("5000.00")
 
 
-def test_review_without_the_right(qtbot, window, rig: PayRig) -> None:
-    window.context.access = AccessProfile(
-        frozenset(r.value for r in Right) - {Right.MONEY_PAYMENTS.value}, Visibility.ALL,
-        "manager")
-    dialog = PaymentReviewDialog(window.context, None, window)
+def test_review_without_the_right(qtbot, pay_window, rig: PayRig, no_payments_profile) -> None:
+    pay_window.context.access = no_payments_profile
+    dialog = PaymentReviewDialog(pay_window.context, None, pay_window)
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.assign_button.isEnabled()

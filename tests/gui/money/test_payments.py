@@ -7,31 +7,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
-from tests.services.money.payments_rig import PayRig, make_rig
-from vostok_desktop.domain.access import Right, Visibility
-from vostok_desktop.gui.app import build_main_window
+from tests.services.money.payments_rig import PayRig
 from vostok_desktop.gui.money.debt_reports import MoneyReportsWidget
 from vostok_desktop.gui.money.payments import PaymentsWidget
-from vostok_desktop.services.access.rights import AccessProfile
-from vostok_desktop.settings import Settings
 
 DATA = Path(__file__).parents[2] / "services" / "money" / "data"
-
-
-@pytest.fixture
-def window(qtbot, empty_base):
-    win = build_main_window(empty_base, Settings(), telephony=False, live_updates=False)
-    qtbot.addWidget(win)
-    yield win
-    win.context.cards.close_all()
-
-
-@pytest.fixture
-def rig(empty_base) -> PayRig:
-    return make_rig(empty_base)
 
 
 def _texts(widget: PaymentsWidget, column: int) -> list[str]:
@@ -39,9 +21,9 @@ def _texts(widget: PaymentsWidget, column: int) -> list[str]:
     return [model.data(model.index(r, column)) for r in range(model.rowCount())]
 
 
-def test_import_through_the_tab_and_the_filter(qtbot, window, rig: PayRig) -> None:
-    rig.invoice("romashka", "12400.00", date(2026, 11, 1))
-    widget = PaymentsWidget(window.context)
+def test_import_through_the_tab_and_the_filter(qtbot, pay_window, pay_rig: PayRig) -> None:
+    pay_rig.invoice("romashka", "12400.00", date(2026, 11, 1))
+    widget = PaymentsWidget(pay_window.context)
     qtbot.addWidget(widget)
     widget.show()
     assert widget.status_label.text() == "Платежей пока нет: загрузите выписку банка."
@@ -69,11 +51,10 @@ def test_import_through_the_tab_and_the_filter(qtbot, window, rig: PayRig) -> No
                                           "не число")
 
 
-def test_without_the_right_the_buttons_are_disabled(qtbot, window, rig: PayRig) -> None:
-    window.context.access = AccessProfile(
-        frozenset(r.value for r in Right) - {Right.MONEY_PAYMENTS.value}, Visibility.ALL,
-        "manager")
-    widget = PaymentsWidget(window.context)
+def test_without_the_right_the_buttons_are_disabled(qtbot, pay_window, pay_rig: PayRig,
+                                                    no_payments_profile) -> None:
+    pay_window.context.access = no_payments_profile
+    widget = PaymentsWidget(pay_window.context)
     qtbot.addWidget(widget)
     assert not widget.import_button.isEnabled()
     assert not widget.review_button.isEnabled()
@@ -83,9 +64,9 @@ def test_without_the_right_the_buttons_are_disabled(qtbot, window, rig: PayRig) 
     assert widget.model.rowCount() == 0
 
 
-def test_reports_widget_builds_and_exports(qtbot, window, rig: PayRig, tmp_path) -> None:
-    rig.invoice("romashka", "5000.00", date(2026, 10, 1))
-    widget = MoneyReportsWidget(window.context, today=date(2026, 12, 31))
+def test_reports_widget_builds_and_exports(qtbot, pay_window, pay_rig: PayRig, tmp_path) -> None:
+    pay_rig.invoice("romashka", "5000.00", date(2026, 10, 1))
+    widget = MoneyReportsWidget(pay_window.context, today=date(2026, 12, 31))
     qtbot.addWidget(widget)
     widget.show()
     page = widget.current_page()
@@ -100,5 +81,5 @@ def test_reports_widget_builds_and_exports(qtbot, window, rig: PayRig, tmp_path)
                     timeout=20000)
     from vostok_desktop.services.access.rights import export_log
 
-    assert export_log(window.context.base)[0].what == \
+    assert export_log(pay_window.context.base)[0].what == \
         "Отчёт «Оперативная задолженность по клиентам»"

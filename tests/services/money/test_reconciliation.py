@@ -293,7 +293,12 @@ def _served_distributives(rig: MoneyRig) -> None:
         DistributiveStatus,
         ProductSystem,
     )
-    from vostok_desktop.domain.money import ClientDiscount, PriceList, PriceListItem
+    from vostok_desktop.domain.money import (
+        ClientDiscount,
+        DistributiveTerm,
+        PriceList,
+        PriceListItem,
+    )
 
     with rig.base.sessions() as s, s.begin():
         system = ProductSystem(code="ПРОФ", title="Версия Проф")
@@ -305,15 +310,19 @@ def _served_distributives(rig: MoneyRig) -> None:
         s.add(price_list)
         client = rig.clients["romashka"]
         since = date(2026, 1, 1)
+        fixed = Distributive(client_id=client, number="100002", system_id=system.id,
+                             network_size=1, status=DistributiveStatus.SERVED,
+                             status_since=since, last_moved_on=since)
         s.add_all([
             Distributive(client_id=client, number="100001", system_id=system.id,
                          network_size=1, status=DistributiveStatus.SERVED, status_since=since,
                          last_moved_on=since),
-            Distributive(client_id=client, number="100002", system_id=system.id,
-                         network_size=1, status=DistributiveStatus.SERVED, status_since=since,
-                         last_moved_on=since, fixed_price=D("4321.50")),
+            fixed,
             ClientDiscount(client_id=client, percent=D("10"), valid_from=date(2026, 1, 1)),
         ])
+        s.flush()
+        s.add(DistributiveTerm(distributive_id=fixed.id, client_id=client, valid_from=since,
+                               fixed_price=D("4321.50")))
 
 
 def test_contract_prints_the_budgets_monthly_total_not_zero(money_rig: MoneyRig  # noqa: F811

@@ -167,3 +167,46 @@ def test_sending_needs_the_billing_right(rig: Rig, smtp) -> None:  # noqa: F811,
     with pytest.raises(AccessDenied):
         register_mail.send_register(rig.base, run_id, settings, None, None, viewer)
     assert inbox.messages == []
+
+
+def test_earlier_registers_are_listed_and_sent_later(rig: Rig, smtp) -> None:  # noqa: F811, ANN001
+    """«Отправить реестр счетов…»: the registers with their sent counts; an earlier one is
+    sent the same way (and counted), an empty or unknown register is refused by name."""
+    settings, inbox = smtp
+    from vostok_desktop.domain.money import Company
+
+    march = _register(rig)
+    with rig.base.sessions() as s:
+        company_id = s.scalar(select(Company.id))
+    april = billing.run_billing(rig.base, company_id, date(2026, 4, 1),
+                                {DocumentKind.INVOICE}, None, rig.employees["keeper"], None)
+    assert april.documents == 2
+    runs = register_mail.register_runs(rig.base)
+    assert [(r.id, r.title, r.documents, r.sent, r.kinds_text) for r in runs] == [
+        (april.run_id, f"Реестр № {april.run_id} за апрель 2026", 2, 0, "счета"),
+        (march, f"Реестр № {march} за март 2026", 4, 0, "счета, акты")]
+    assert runs[1].company_name == "ООО «РИЦ Восток»"
+    assert runs[1].total == Decimal("12000.00")
+
+    # The older register, chosen later: only its documents go, the log counts them.
+    sent = register_mail.send_register(rig.base, march, settings, None,
+                                       rig.employees["keeper"])
+    assert (sent.messages, sent.documents) == (1, 2)
+    assert "счёт № С-1, акт № А-1" in inbox.messages[0][1].get_body().get_content()
+    assert [(r.id, r.sent) for r in register_mail.register_runs(rig.base)] == [
+        (april.run_id, 0), (march, 2)]
+    assert sent.report_lines() == [
+        "Отправка по e-mail: Отправлено писем: 1 (документов: 2); не отправлено "
+        "клиентам: 1.", "Не отправлено:",
+        "  • Василёк: нет адреса e-mail ни у клиента, ни у его контактов"]
+
+    # The same month again writes an empty register: not listed, refused when asked.
+    empty = billing.run_billing(rig.base, company_id, date(2026, 4, 1),
+                                {DocumentKind.INVOICE}, None, None, None)
+    assert empty.documents == 0
+    assert empty.run_id not in [r.id for r in register_mail.register_runs(rig.base)]
+    with pytest.raises(ValueError, match=f"В реестре № {empty.run_id} нет документов"):
+        register_mail.send_register(rig.base, empty.run_id, settings, None, None)
+    with pytest.raises(ValueError, match="Реестр № 987654 не найден"):
+        register_mail.send_register(rig.base, 987654, settings, None, None)
+    assert len(inbox.messages) == 1

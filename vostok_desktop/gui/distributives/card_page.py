@@ -513,8 +513,19 @@ class DistributivesPage(QWidget):
         dialog.submit = lambda: terms_service.save_terms(
             ctx.base, row.id, dialog.terms(), version, ctx.employee_id,  # type: ignore[attr-defined]
             profile=ctx.access)  # type: ignore[attr-defined]
+        dialog.money_button.clicked.connect(lambda: self.edit_money_terms(row, dialog))
         return show_dialog(self, dialog, lambda: self._done(
             f"Условия дистрибутива № {row.number} сохранены.", dialog))
+
+    def edit_money_terms(self, row: DistributiveRow, parent: QWidget | None = None
+                         ) -> QDialog:
+        """«Цены и скидки по датам…» of the distributive (gui/money/distributive_terms_dialog)."""
+        from vostok_desktop.gui.money.distributive_terms_dialog import open_distributive_terms
+
+        dialog = open_distributive_terms(self.context, row.id, row.number, parent or self)
+        dialog.finished.connect(lambda _r: self.refresh())
+        self.money_terms_dialog = dialog
+        return dialog
 
     def new_kit(self) -> QDialog | None:
         if self._ready(MOVE, need_row=False) is False:

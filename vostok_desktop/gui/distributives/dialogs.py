@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -278,26 +277,24 @@ class MovementDialog(RefusableDialog):
 
 
 class TermsDialog(RefusableDialog):
-    """«Условия»: service engineer, a fixed price or a discount, series, network size."""
+    """«Условия»: service engineer, series, network size; the dated prices and discounts
+    open from «Цены и скидки по датам…» (their own dialog, right «Скидки и VIP-программы»)."""
 
     def __init__(self, number: str, terms: Any, employees: Sequence[Choice],
                  at_client: bool, parent: QWidget | None = None) -> None:
         super().__init__(f"Условия: дистрибутив № {number}", parent)
-        self.header.setText(f"Дистрибутив № {number}. Укажите либо фиксированную цену, "
-                            "либо скидку.")
+        self.header.setText(f"Дистрибутив № {number}.")
         self.engineer = QComboBox()
         self.engineer.setObjectName("engineer_choice")
         fill_choices(self.engineer, employees, "— не назначен —", terms.engineer_id)
         self.engineer.setEnabled(at_client)
         self.add_row("Сервисный &инженер:", self.engineer)
-        self.price = QLineEdit(_money(terms.fixed_price))
-        self.price.setObjectName("fixed_price")
-        self.price.setPlaceholderText("руб., например 1 500,50")
-        self.add_row("Фиксированная &цена:", self.price)
-        self.discount = QLineEdit(_money(terms.discount_percent))
-        self.discount.setObjectName("discount_percent")
-        self.discount.setPlaceholderText("%, от 0 до 100")
-        self.add_row("&Скидка, %:", self.discount)
+        self.money_button = QPushButton("Цены и скидки по &датам…")
+        self.money_button.setObjectName("money_terms")
+        self.money_button.setEnabled(at_client)
+        if not at_client:
+            self.money_button.setToolTip("Цены и скидки задают дистрибутиву у клиента")
+        self.add_row("Цена, скидка:", self.money_button)
         self.series = QLineEdit(terms.series)
         self.add_row("С&ерия:", self.series)
         self.network = QSpinBox()
@@ -312,12 +309,8 @@ class TermsDialog(RefusableDialog):
     def terms(self) -> Any:
         from vostok_desktop.services.distributives.terms import Terms
 
-        return Terms(self.engineer.currentData(), self.price.text(), self.discount.text(),
-                     self.series.text(), self.network.value(), self.notes.toPlainText())
-
-
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:f}".replace(".", ",")
+        return Terms(self.engineer.currentData(), None, None, self.series.text(),
+                     self.network.value(), self.notes.toPlainText())
 
 
 class KitDialog(RefusableDialog):

@@ -119,6 +119,11 @@ class MoneyArea:
 
         return self._dialog(BillingDialog(self.context, self.window))
 
+    def open_register_mail(self) -> Any:
+        from vostok_desktop.gui.money.register_mail_dialog import open_register_mail
+
+        return open_register_mail(self.context, self.window)
+
     def open_review(self) -> Any:
         from vostok_desktop.gui.money.payment_review import PaymentReviewDialog
 
@@ -200,6 +205,7 @@ def install_money(window: QMainWindow) -> MoneyArea:
         ("money.vip_recalculate", "Пересчитать VIP-скидки", area.vip_recalculate),
         ("money.companies", "Субъекты учёта…", area.open_companies),
         ("money.billing", "Выписка за месяц…", area.open_billing),
+        ("money.register_mail", "Отправить реестр счетов…", area.open_register_mail),
         ("money.payments", "Платежи…", area.open_payments),
         ("money.cash_payment", "Принять оплату наличными…", area.cash_payment),
         ("money.import_statement", "Загрузить выписку банка…", area.import_statement),
@@ -226,7 +232,8 @@ def install_money(window: QMainWindow) -> MoneyArea:
         bar.addMenu(menu)
     for action_id in ("money.price_lists", "money.price_import", "money.vip",
                       "money.vip_recalculate", "money.companies", None,
-                      "money.billing", None, "money.payments", "money.cash_payment",
+                      "money.billing", "money.register_mail", None, "money.payments",
+                      "money.cash_payment",
                       "money.import_statement", "money.review", None, "money.reports",
                       "money.reconciliation", None, "money.quotas", "money.quota_mark"):
         if action_id is None:

@@ -3,7 +3,8 @@ clients, on a worker with a progress bar and «Отмена»; then the register
 (written, skipped, problems), «Печать реестра…» (one DOCX per document into a
 folder) and «Отправить по e-mail…» (each client its documents of the register, on a
 worker with progress and «Отмена»; a client without an address is listed as a problem;
-what was sent before is not sent again)."""
+what was sent before is not sent again; an earlier register is sent the same way from
+«Отправить реестр счетов…», register_mail_dialog.py)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -256,42 +255,23 @@ class BillingDialog(QDialog):
         Without ``settings`` the saved mail settings (the settings dialog when none)."""
         if self.result is None:
             return None
-        if settings is None:
-            settings = mail.load_settings()
-            if not settings.configured:
-                from vostok_desktop.gui.documents.mail_dialog import SmtpSettingsDialog
+        from vostok_desktop.gui.money.register_mail_dialog import (
+            ask_mail_login,
+            start_register_mail,
+        )
 
-                SmtpSettingsDialog(self).exec()
-                settings = mail.load_settings()
-                if not settings.configured:
-                    self.error.setText("Почта не настроена: письма не отправлены")
-                    return None
-            password = mail.load_password(settings)
-            if settings.login and password is None:
-                password, ok = QInputDialog.getText(self, "Пароль почты",
-                                                    f"Пароль для {settings.login}:",
-                                                    QLineEdit.EchoMode.Password)
-                if not ok:
-                    return None
-        from vostok_desktop.services.money import register_mail
-
-        run_id, base, employee, access = self.result.run_id, self.context.base, \
-            self.context.employee_id, self.context.access
-        smtp, secret = settings, password
+        login = (settings, password) if settings is not None else \
+            ask_mail_login(self, self.error.setText)
+        if login is None:
+            return None
         holder: dict[str, RegisterMailResult] = {}
-
-        def work(state: OperationState) -> RegisterMailResult:
-            result = register_mail.send_register(base, run_id, smtp, secret, employee,
-                                                 access, state)
-            holder["result"] = result
-            return result
-
         self.error.setText("")
         self.run_button.setEnabled(False)
         self.mail_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.stage.setText("Документы реестра отправляются по e-mail…")
-        self.operation = BackgroundOperation(work, self)
+        self.operation = start_register_mail(self, self.context, self.result.run_id, login,
+                                             holder)
         self.operation.progress.connect(self._progress)
         self.operation.finished.connect(self._mailed)
         self.operation.cancelled.connect(lambda: self._mailed(holder.get("result")))
@@ -311,12 +291,6 @@ class BillingDialog(QDialog):
             return
         self.stage.setText("Отправка прервана: часть писем отправлена" if result.cancelled
                            else "Отправка по e-mail завершена")
-        lines = [self.report.toPlainText().rstrip(), "",
-                 f"Отправка по e-mail: {result.summary}."]
-        if result.problems:
-            lines.append("Не отправлено:")
-            lines.extend(f"  • {p.client_name}: {p.text}" for p in result.problems[:500])
-            if len(result.problems) > 500:
-                lines.append(f"  … и ещё {len(result.problems) - 500}")
+        lines = [self.report.toPlainText().rstrip(), "", *result.report_lines()]
         self.report.setPlainText("\n".join(lines).lstrip())
         self.context.bus.announce("work", [])

@@ -7,32 +7,25 @@ nothing and the message names its row and column).
 
 Keys inside the tab: Insert — new line, Delete — remove the line, F2 — edit the cell,
 Ctrl+S — save, Ctrl+E — to Excel. Unsaved edits are never lost silently: switching to
-another list or closing asks «Сохранить изменения?»."""
+another list or closing asks «Сохранить изменения?».
+
+This module is the screen; the item editor is in ``price_list_items``, the copy and
+comparison dialogs in ``price_list_dialogs``, the Excel load in ``price_list_import`` and
+the shared helpers in ``price_list_common`` (their names stay importable from here)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,7 +33,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QStyledItemDelegate,
     QTableView,
     QTableWidget,
     QVBoxLayout,
@@ -48,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from vostok_desktop.gui.cards.widgets import read_only_table, show_status
-from vostok_desktop.gui.distributives.common import fill_table, fmt_date, money, paint_row
+from vostok_desktop.gui.distributives.common import fill_table, fmt_date
 from vostok_desktop.gui.distributives.dialogs import (
     REFUSALS,
     date_edit,
@@ -56,329 +48,29 @@ from vostok_desktop.gui.distributives.dialogs import (
     refusal_text,
     to_qdate,
 )
-from vostok_desktop.services.access.rights import right_title
-from vostok_desktop.services.distributives.reports import ReportTable, write_xlsx
+from vostok_desktop.gui.money import price_list_import
+from vostok_desktop.gui.money.price_list_common import (
+    PRICES,
+    no_right_tip,
+    parse_money,
+    print_html,
+    table_html,
+)
+from vostok_desktop.gui.money.price_list_dialogs import ComparisonDialog, CopyPriceListDialog
+from vostok_desktop.gui.money.price_list_items import (
+    COLUMNS,
+    PRICE,
+    SERVICE,
+    SERVICE_CHOICE,
+    SIZE,
+    SYSTEM,
+    UNIT,
+    PriceItemsModel,
+    SystemDelegate,
+)
+from vostok_desktop.services.distributives.reports import write_xlsx
 from vostok_desktop.services.money import prices
 from vostok_desktop.services.money.prices import PriceItemData, PriceListRow
-
-PRICES = "money.prices"
-SERVICE_CHOICE = "— другая услуга —"
-COLUMNS = ["Система", "Услуга", "Сеть от", "Ед.", "Цена, ₽"]
-SYSTEM, SERVICE, SIZE, UNIT, PRICE = range(5)
-Index = QModelIndex | QPersistentModelIndex
-
-
-def no_right_tip(right: str) -> str:
-    return f"Нет права «{right_title(right)}»"
-
-
-def parse_money(text: str) -> Decimal | None:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".").strip()
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
-def table_html(table: ReportTable) -> str:
-    """A report table as simple HTML for printing."""
-    def text(value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, Decimal):
-            return money(value)
-        if isinstance(value, date):
-            return fmt_date(value)
-        return str(value).replace("&", "&amp;").replace("<", "&lt;")
-
-    head = "".join(f"<th>{text(c)}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(
-        f"<td align='right'>{text(v)}</td>" if isinstance(v, Decimal | int)
-        else f"<td>{text(v)}</td>" for v in row) + "</tr>" for row in table.rows)
-    return (f"<h3>{text(table.title)}</h3><p>{text(table.subtitle)}</p>"
-            f"<table border='1' cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}"
-            "</table>")
-
-
-def print_html(owner: QWidget, html: str) -> None:
-    from PySide6.QtGui import QTextDocument
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-    printer = QPrinter()
-    dialog = QPrintDialog(printer, owner)
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        document = QTextDocument()
-        document.setHtml(html)
-        document.print_(printer)
-
-
-class PriceItemsModel(QAbstractTableModel):
-    """The items being edited: plain PriceItemData, a dirty mark on every change."""
-
-    def __init__(self, systems: list[tuple[int, str, str]], parent: QWidget | None = None
-                 ) -> None:
-        super().__init__(parent)
-        self.systems = systems
-        self.titles = {sid: f"{code} — {title}" for sid, code, title in systems}
-        self.items: list[PriceItemData] = []
-        self.editable = True
-        self.dirty = False
-        self.on_dirty: Callable[[], None] = lambda: None
-
-    def load(self, items: list[PriceItemData]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.dirty = False
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not self.editable:
-            return base
-        item = self.items[index.row()]
-        if index.column() == SERVICE and item.system_id is not None:
-            return base
-        if index.column() == SIZE and item.system_id is None:
-            return base
-        return base | Qt.ItemFlag.ItemIsEditable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self.items[index.row()]
-        c = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if c == SYSTEM:
-                if item.system_id is None:
-                    return SERVICE_CHOICE if role == Qt.ItemDataRole.EditRole else ""
-                return self.titles.get(item.system_id, item.system_code)
-            if c == SERVICE:
-                return item.service
-            if c == SIZE:
-                return "" if item.system_id is None else str(item.min_network_size)
-            if c == UNIT:
-                return item.unit
-            if c == PRICE:
-                if item.price is None:
-                    return ""
-                return money(item.price) if role == Qt.ItemDataRole.DisplayRole else \
-                    format(item.price, "f").replace(".", ",")
-        if role == Qt.ItemDataRole.TextAlignmentRole and c in (SIZE, PRICE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and c == SYSTEM and item.system_id:
-            return self.titles.get(item.system_id)
-        if role == Qt.ItemDataRole.ForegroundRole and c == PRICE and item.price is None:
-            return QBrush(QColor("#b3261e"))
-        return None
-
-    def setData(self, index: Index, value: Any,  # noqa: N802
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole:
-            return False
-        item = self.items[index.row()]
-        c = index.column()
-        text = "" if value is None else str(value)
-        if c == SYSTEM:
-            sid = next((s for s, t in self.titles.items() if t == text), None)
-            item.system_id = sid
-            if sid is not None:
-                item.service = ""
-                item.system_code, item.system_title = next(
-                    (code, title) for s, code, title in self.systems if s == sid)
-            else:
-                item.system_code = item.system_title = ""
-        elif c == SERVICE:
-            item.service = " ".join(text.split())
-        elif c == SIZE:
-            try:
-                item.min_network_size = int(text.strip())
-            except ValueError:
-                return False
-        elif c == UNIT:
-            item.unit = text.strip()
-        elif c == PRICE:
-            price = parse_money(text)
-            if price is None:
-                return False
-            item.price = price
-        self.dataChanged.emit(self.index(index.row(), 0),
-                              self.index(index.row(), len(COLUMNS) - 1))
-        self._touch()
-        return True
-
-    def insert_item(self, row: int, item: PriceItemData) -> None:
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.items.insert(row, item)
-        self.endInsertRows()
-        self._touch()
-
-    def remove_item(self, row: int) -> None:
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self.items[row]
-        self.endRemoveRows()
-        self._touch()
-
-    def _touch(self) -> None:
-        self.dirty = True
-        self.on_dirty()
-
-
-class SystemDelegate(QStyledItemDelegate):
-    """The «Система» cell edits with a list of the catalogue (or «другая услуга»)."""
-
-    def __init__(self, model: PriceItemsModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = model
-
-    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
-        if index.column() != SYSTEM:
-            return super().createEditor(parent, option, index)
-        combo = QComboBox(parent)
-        combo.setObjectName("system_editor")
-        combo.addItem(SERVICE_CHOICE)
-        combo.addItems(list(self.model.titles.values()))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
-        if isinstance(editor, QComboBox):
-            editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole))
-        else:
-            super().setEditorData(editor, index)
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:  # noqa: N802
-        if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentText())
-        else:
-            super().setModelData(editor, model, index)
-
-
-class CopyPriceListDialog(QDialog):
-    """«Копировать прейскурант»: name, the new list's date and a change of prices."""
-
-    def __init__(self, source: PriceListRow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Копировать прейскурант")
-        self.source = source
-        form = QFormLayout(self)
-        form.addRow(QLabel(f"Копия прейскуранта «{source.name}» "
-                           f"(с {fmt_date(source.valid_from)})"))
-        next_year = date(max(source.valid_from.year + 1, date.today().year), 1, 1)
-        self.name = QLineEdit(f"Прейскурант {next_year.year}")
-        self.name.setObjectName("copy_name")
-        self.valid_from = date_edit(next_year, "copy_valid_from")
-        self.percent = QDoubleSpinBox()
-        self.percent.setObjectName("copy_percent")
-        self.percent.setRange(-99.99, 1000)
-        self.percent.setDecimals(2)
-        self.percent.setSuffix(" %")
-        form.addRow("Название:", self.name)
-        form.addRow("Действует с:", self.valid_from)
-        form.addRow("Изменить цены на:", self.percent)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        form.addRow(self.status)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Копировать")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-
-    def values(self) -> tuple[str, date, Decimal]:
-        return (self.name.text(), from_qdate(self.valid_from.date()),
-                Decimal(str(round(self.percent.value(), 2))))
-
-
-class ComparisonDialog(QDialog):
-    """«Сопоставление цен прейскурантов»: two lists side by side with the difference."""
-
-    def __init__(self, context: Any, lists: list[PriceListRow], parent: QWidget | None = None
-                 ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setWindowTitle("Сопоставление цен прейскурантов")
-        self.resize(900, 560)
-        layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        self.first, self.second = QComboBox(), QComboBox()
-        self.first.setObjectName("compare_first")
-        self.second.setObjectName("compare_second")
-        for combo in (self.first, self.second):
-            for item in lists:
-                combo.addItem(f"{item.name} (с {fmt_date(item.valid_from)})", item.id)
-        if len(lists) > 1:  # the older one first
-            self.first.setCurrentIndex(1)
-        row.addWidget(QLabel("Сравнить:"))
-        row.addWidget(self.first, 1)
-        row.addWidget(QLabel("и"))
-        row.addWidget(self.second, 1)
-        layout.addLayout(row)
-        self.table = QTableWidget()
-        self.table.setObjectName("comparison_table")
-        read_only_table(self.table, ["Код", "Система / услуга", "Сеть от", "Цена 1, ₽",
-                                     "Цена 2, ₽", "Разница, ₽", "Разница, %"])
-        layout.addWidget(self.table, 1)
-        self.status = QLabel()
-        layout.addWidget(self.status)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText("Закрыть")
-        self.excel_button = self.buttons.addButton("В Excel…",
-                                                   QDialogButtonBox.ButtonRole.ActionRole)
-        self.excel_button.clicked.connect(lambda: self.export())
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.first.currentIndexChanged.connect(self.refresh)
-        self.second.currentIndexChanged.connect(self.refresh)
-        self.refresh()
-
-    def refresh(self) -> None:
-        a, b = self.first.currentData(), self.second.currentData()
-        if a is None or b is None:
-            return
-        rows = prices.compare_price_lists(self.context.base, a, b)
-        header = self.table.horizontalHeader()
-        self.table.setHorizontalHeaderLabels([
-            "Код", "Система / услуга", "Сеть от", self.first.currentText().split(" (с")[0],
-            self.second.currentText().split(" (с")[0], "Разница, ₽", "Разница, %"])
-        fill_table(self.table, [
-            (r.system_code, r.title, str(r.min_network_size or ""), money(r.price_a),
-             money(r.price_b), *prices.difference_text(r)) for r in rows])
-        for n, r in enumerate(rows):
-            if r.difference is None:
-                paint_row(self.table, n, foreground="#b3261e")
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.rows = rows
-
-    def export(self, path: str | None = None) -> str | None:
-        from vostok_desktop.gui.export_gate import pass_export_gate
-
-        table = prices.comparison_table(self.context.base, self.first.currentData(),
-                                        self.second.currentData())
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Сохранить в Excel",
-                                                  "Сопоставление цен.xlsx", "Excel (*.xlsx)")
-            if not path:
-                return None
-        refused = pass_export_gate(self.context, "excel", table.title, len(table.rows))
-        if refused:
-            show_status(self.status, refused)
-            return None
-        written = str(write_xlsx(table, path))
-        show_status(self.status, f"Сохранено: {written}", error=False)
-        return written
 
 
 class PriceListsWidget(QWidget):
@@ -749,50 +441,27 @@ class PriceListsWidget(QWidget):
                      ) -> int | None:
         """«Загрузить из Excel…»: ``into_current`` True replaces the chosen list's lines,
         False makes a new list (None: asked). Returns the list's id, None if not loaded."""
-        from vostok_desktop.services.money import price_import
-
         if not self.may_edit:
             show_status(self.status, no_right_tip(PRICES))
             return None
         if not self.confirm_discard():
             return None
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Загрузить прейскурант из Excel", "",
-                                                  "Книга Excel (*.xlsx)")
-            if not path:
-                return None
-        if into_current is None:
-            into_current = False
-            if self.current is not None:
-                box = QMessageBox(QMessageBox.Icon.Question, "Загрузить из Excel",
-                                  "Куда загрузить цены из файла?", parent=self)
-                new = box.addButton("В новый прейскурант",
-                                    QMessageBox.ButtonRole.AcceptRole)
-                over = box.addButton(f"Заменить строки «{self.current.name}»",
-                                     QMessageBox.ButtonRole.DestructiveRole)
-                box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
-                box.setDefaultButton(new)
-                box.exec()
-                if box.clickedButton() not in (new, over):
-                    return None
-                into_current = box.clickedButton() is over
-        target = self.current.id if into_current and self.current is not None else None
-        try:
-            result = price_import.import_price_list(
-                self.context.base, path, self.context.employee_id, list_id=target,
-                profile=self.context.access)
-        except price_import.PriceImportError as exc:
-            show_status(self.status, f"Файл не загружен: {exc}")
+        path = path or price_list_import.choose_file(self)
+        if not path:
             return None
-        except REFUSALS as exc:
-            show_status(self.status, f"Файл не загружен: {refusal_text(exc)}")
+        if into_current is None:
+            into_current = price_list_import.ask_target(self, self.current)
+            if into_current is None:
+                return None
+        target = self.current.id if into_current and self.current is not None else None
+        outcome = price_list_import.load_file(self.context, path, target)
+        if outcome.list_id is None:
+            show_status(self.status, outcome.message)
             return None
         self.model.dirty = False
-        self.reload(result.list_id)
-        where = (f"создан прейскурант «{result.name}»" if result.created
-                 else f"строки прейскуранта «{result.name}» заменены")
-        show_status(self.status, f"Загружено цен: {result.items}; {where}", error=False)
-        return result.list_id
+        self.reload(outcome.list_id)
+        show_status(self.status, outcome.message, error=False)
+        return outcome.list_id
 
     def print_html(self) -> str:
         if self.current is None:
@@ -804,5 +473,6 @@ class PriceListsWidget(QWidget):
             print_html(self, self.print_html())
 
 
-__all__ = ["ComparisonDialog", "CopyPriceListDialog", "PriceItemsModel", "PriceListsWidget",
-           "print_html", "table_html"]
+__all__ = ["COLUMNS", "PRICE", "PRICES", "SERVICE", "SERVICE_CHOICE", "SIZE", "SYSTEM", "UNIT",
+           "ComparisonDialog", "CopyPriceListDialog", "PriceItemsModel", "PriceListsWidget",
+           "SystemDelegate", "no_right_tip", "parse_money", "print_html", "table_html"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from vostok_desktop.services.demo import (
     distributives,
+    kpi,
     money_documents,
     money_payments,
     money_prices,
@@ -22,10 +23,11 @@ from vostok_desktop.services.demo.favourites import add_favourites
 
 AREA_STEPS: tuple[AreaStep, ...] = (add_favourites, distributives.add_distributives,
                                     money_prices.add_prices, money_documents.add_documents,
-                                    money_payments.add_payments, money_quotas.add_quotas)
+                                    money_payments.add_payments, money_quotas.add_quotas,
+                                    kpi.add_kpi)
 AREA_TABLES: tuple[str, ...] = tuple(dict.fromkeys((
     "favourites", *distributives.TABLES, *money_prices.TABLES, *money_documents.TABLES,
-    *money_payments.TABLES, *money_quotas.TABLES)))
+    *money_payments.TABLES, *money_quotas.TABLES, *kpi.TABLES)))
 
 
 def run_area_steps(area: AreaContext) -> None:

@@ -44,6 +44,7 @@ class DemoSummary:
     kits: int = 0
     distributives: int = 0
     distributive_movements: int = 0
+    distributive_terms: int = 0
     seconds: float = 0.0
     dialect: str = ""
 

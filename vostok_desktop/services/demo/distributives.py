@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
@@ -55,6 +56,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "distributive_id", "kind", "moved_on", "from_client_id", "to_client_id",
         "to_kit_id", "to_employee_id", "status_after", "replacement_id", "employee_id",
         "note", "created_at"),
+    # A distributive's own price or discount, dated (0017): valid from its service start.
+    "distributive_terms": (
+        "id", "distributive_id", "client_id", "valid_from", "valid_to", "fixed_price",
+        "discount_percent", "note", "created_at", "created_by_id"),
 }
 TABLES = tuple(COLUMNS)
 for _table, _columns in COLUMNS.items():  # the models are the truth; fail loudly on drift
@@ -142,7 +147,8 @@ class _Maker:
         self.ids = dict(start_ids)
         self.counts = dict.fromkeys(TABLES, 0)
         self.rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
-        self.ts = "+00" if conn.dialect.name == "postgresql" else ".000000"
+        self.postgresql = conn.dialect.name == "postgresql"
+        self.ts = "+00" if self.postgresql else ".000000"
         self.first = FIRST.toordinal()
         self.today = TODAY.toordinal()
         self.day = [date.fromordinal(o).isoformat()
@@ -207,11 +213,18 @@ class _Maker:
                         self.stamp(day)))
         served = status in ("served", "disconnected")
         fixed, discount = terms if served else (None, None)
+        if client is not None and (fixed is not None or discount is not None):
+            # Money on SQLite is whole kopecks; PostgreSQL takes the text as NUMERIC.
+            price = fixed if fixed is None or self.postgresql else int(
+                Decimal(fixed) * 100)
+            self.rows["distributive_terms"].append((
+                self.next_id("distributive_terms"), d_id, client, self.iso(since), None,
+                price, discount, "", self.stamp(since), self.area.admin_id))
         rnd = self.rng.random
         self.rows["distributives"].append((
             d_id, number or self.number(), system_id, kind, series, network_size or size,
             status, self.iso(since), self.iso(last[1]), client, kit,
-            engineer if client is not None else None, fixed, discount, reserved_client,
+            engineer if client is not None else None, None, None, reserved_client,
             reserved_employee, self.iso(demo_until) if status == "demo" else None,
             NOTES[int(rnd() * len(NOTES))] if served and rnd() < 0.03 else "",
             self.stamp(moves[0][1]), self.stamp(last[1]), self.area.admin_id,

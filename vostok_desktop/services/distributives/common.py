@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, inspect, select
+from sqlalchemy import Select, and_, inspect, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -223,15 +223,28 @@ class DistributiveRow:
 def distributive_select() -> Select[Any]:
     """Distributives with the names the rows show (outer joins: a name the caller may
     not see, or a missing kit, comes back as None)."""
+    from vostok_desktop.domain.money import DistributiveTerm
+
     client, reserved_client = aliased(Client), aliased(Client)
     engineer, reserved_employee = aliased(Employee), aliased(Employee)
-    d = Distributive
+    d, t = Distributive, DistributiveTerm
+    today = date.today()
+
+    def own(column: Any) -> Any:
+        """The distributive's dated terms valid today at its client (0017)."""
+        return (select(column).where(t.distributive_id == d.id, t.client_id == d.client_id,
+                                     t.valid_from <= today,
+                                     or_(t.valid_to.is_(None), t.valid_to >= today))
+                .limit(1).scalar_subquery())
+
     return (
         select(d.id, d.number, d.system_id, ProductSystem.code.label("system_code"),
                ProductSystem.title.label("system_title"), d.kind, d.series, d.network_size,
                d.status, d.status_since, d.client_id, client.short_name.label("client_name"),
                d.kit_id, Kit.title.label("kit_title"), d.engineer_id,
-               engineer.full_name.label("engineer_name"), d.fixed_price, d.discount_percent,
+               engineer.full_name.label("engineer_name"),
+               own(t.fixed_price).label("fixed_price"),
+               own(t.discount_percent).label("discount_percent"),
                d.reserved_for_client_id,
                reserved_client.short_name.label("reserved_for_client_name"),
                d.reserved_for_employee_id,

@@ -1,7 +1,8 @@
-"""A distributive's own terms, edited on its card: the service engineer, a fixed price or
-a discount (Decimal, never float), series, network size, notes. Where it is and its status
-change only by movements (``movements``). The right follows the status: «Склад» for a
-distributive on the warehouse or a demo copy, «Движение дистрибутивов» at a client."""
+"""A distributive's own terms, edited on its card: the service engineer, series, network
+size, notes (its prices and discounts are dated: services/money/distributive_terms.py).
+Where it is and its status change only by movements (``movements``). The right follows
+the status: «Склад» for a distributive on the warehouse or a demo copy, «Движение
+дистрибутивов» at a client."""
 
 from __future__ import annotations
 
@@ -20,20 +21,19 @@ from vostok_desktop.services.distributives.common import (
     check_version,
     label,
     log_update,
-    parse_decimal,
     refuse,
     run_write,
     snapshot,
     status_right,
 )
 
-PRICE_STEP = Decimal("0.01")
-
 
 @dataclass
 class Terms:
     engineer_id: int | None = None
-    fixed_price: Decimal | str | None = None  # rubles; a string is parsed («1 500,50»)
+    # The undated terms of 0010 are gone: 0017 moved them into dated rows
+    # (services/money/distributive_terms.py). Always None; a value given is refused.
+    fixed_price: Decimal | str | None = None
     discount_percent: Decimal | str | None = None
     series: str = ""
     network_size: int = 1
@@ -46,34 +46,18 @@ def read_terms(base: OpenedBase, distributive_id: int) -> tuple[Terms, int]:
         d = s.get(Distributive, distributive_id)
         if d is None:
             raise refuse("id", "Дистрибутив не найден (возможно, удалён)")
-        return Terms(d.engineer_id, d.fixed_price, d.discount_percent, d.series,
-                     d.network_size, d.notes), d.version
+        return Terms(d.engineer_id, None, None, d.series, d.network_size, d.notes), d.version
 
 
 def validated(number: str, terms: Terms) -> Terms:
-    price = parse_decimal(terms.fixed_price, "fixed_price", f"{label(number)}: цена")
-    discount = parse_decimal(terms.discount_percent, "discount_percent",
-                             f"{label(number)}: скидка")
-    if price is not None:
-        if price < 0:
-            raise refuse("fixed_price", f"{label(number)}: цена не может быть отрицательной")
-        if price != price.quantize(PRICE_STEP):
-            raise refuse("fixed_price", f"{label(number)}: цена — с точностью до копейки")
-        if price >= Decimal("1e10"):
-            raise refuse("fixed_price", f"{label(number)}: слишком большая цена")
-    if discount is not None:
-        if not Decimal(0) <= discount <= Decimal(100):
-            raise refuse("discount_percent", f"{label(number)}: скидка — от 0 до 100 %")
-        if discount != discount.quantize(PRICE_STEP):
-            raise refuse("discount_percent", f"{label(number)}: скидка — не больше двух "
-                                             "знаков после запятой")
-    if price is not None and discount is not None:
-        raise refuse("fixed_price", f"{label(number)}: укажите либо фиксированную цену, "
-                                    "либо скидку — не обе")
+    for value in (terms.fixed_price, terms.discount_percent):
+        if value is not None and str(value).strip():
+            raise refuse("fixed_price", f"{label(number)}: цену и скидку задают по датам — "
+                                        "«Цены и скидки по датам…»")
     if terms.network_size < 1:
         raise refuse("network_size", f"{label(number)}: размер сети (число пользователей) — "
                                      "не меньше 1")
-    return Terms(terms.engineer_id, price, discount, terms.series.strip()[:40],
+    return Terms(terms.engineer_id, None, None, terms.series.strip()[:40],
                  terms.network_size, terms.notes.strip())
 
 
@@ -99,8 +83,7 @@ def save_terms(base: OpenedBase, distributive_id: int, terms: Terms, expected_ve
             raise refuse("engineer_id", f"{label(d.number)} на складе: сервисного инженера "
                                         "назначают дистрибутиву у клиента")
         before = snapshot(d)
-        for key in ("engineer_id", "fixed_price", "discount_percent", "series",
-                    "network_size", "notes"):
+        for key in ("engineer_id", "series", "network_size", "notes"):
             setattr(d, key, getattr(clean, key))
         if snapshot(d) == before:
             return d.version

@@ -36,6 +36,7 @@ from vostok_desktop.services.documents.templates import (
     read_template,
     render_docx,
 )
+from vostok_desktop.services.money.companies import company_fields
 
 if TYPE_CHECKING:
     from vostok_desktop.services.money.reconciliation import Reconciliation
@@ -249,19 +250,6 @@ def contract_documents(s: Session, client_ids: Sequence[int], on: date | None = 
 
 
 # -- «Акт сверки» ----------------------------------------------------------------------------
-def company_row_fields(company: Any) -> dict[str, str]:
-    """A company (субъект учёта) under the keys the forms know (``company.*``)."""
-    from vostok_desktop.services.money.companies import bank_text
-
-    return {
-        "name": company.name, "inn": company.inn, "kpp": company.kpp, "ogrn": company.ogrn,
-        "address": company.address, "city": company.city, "phone": company.phone,
-        "email": company.email, "bank": bank_text(company), "bank_name": company.bank_name,
-        "bik": company.bik, "account": company.account, "corr_account": company.corr_account,
-        "director": company.director, "accountant": company.accountant,
-    }
-
-
 def reconciliation_conclusion(act: Reconciliation) -> str:
     """«По данным … на 31.03.2026 задолженность в пользу … составляет … руб. (…).» or
     «… задолженность отсутствует.»"""
@@ -285,7 +273,7 @@ def reconciliation_context(s: Session, act: Reconciliation, employee_name: str
     company = s.get(Company, act.company_id) if act.company_id is not None else s.scalar(
         select(Company).order_by(Company.is_default.desc(), Company.id).limit(1))
     context = build_context(client, employee_name, DocumentInfo(date=act.end),
-                            company_row_fields(company) if company is not None else None)
+                            company_fields(company) if company is not None else None)
 
     def cell(value: Decimal) -> str:
         return money(value) if value else ""
@@ -534,7 +522,7 @@ def make_pdf_preview(data: bytes, file_name: str, folder: Path | None = None,
 
 
 __all__ = ["DocumentInfo", "DocumentLine", "PdfPreview", "RenderedDocument", "build_context",
-           "company_row_fields", "contract_documents", "convert_to_pdf", "find_pdftoppm", "find_soffice", "make_pdf_preview",
+           "contract_documents", "convert_to_pdf", "find_pdftoppm", "find_soffice", "make_pdf_preview",
            "pdf_preview_missing", "reconciliation_conclusion", "reconciliation_context",
            "render_for_client", "render_many", "render_pdf_pages", "render_reconciliation"]
 

@@ -1,11 +1,13 @@
 """«Бюджет клиента»: what a client's served distributives cost per month on a date.
 
-Per distributive on service: its own ``fixed_price`` wins; otherwise the price-list price
-less the LARGEST of the distributive's percent, the client's dated discount valid on the
-date and the client's VIP ``applied_percent`` (discounts never stack). The price list is
-the newest one valid on the date (common or of the company); its item of the system with
-the largest ``min_network_size`` not above the distributive's network size. A
-distributive without a price is left out and named in ``problems``.
+Per distributive on service: its own fixed price valid on the date wins (its dated terms,
+:mod:`vostok_desktop.services.money.distributive_terms`); otherwise the price-list price
+less the LARGEST of the distributive's percent valid on the date, the client's dated
+discount valid on the date and the client's VIP ``applied_percent`` (discounts never
+stack). The price list is the newest one valid on the date (common or of the company);
+its item of the system with the largest ``min_network_size`` not above the
+distributive's network size. A distributive without a price is left out and named in
+``problems``.
 
 :func:`budgets` reads any number of clients with a constant number of queries (billing
 calls it per chunk of 1000 clients). No Qt.
@@ -30,9 +32,11 @@ from vostok_desktop.domain.money import (
     VipMember,
     VipProgramme,
 )
+from vostok_desktop.services.money.distributive_terms import ValidTerm, terms_on
 
 KOPECK = Decimal("0.01")
 ZERO = Decimal("0.00")
+NO_TERMS = ValidTerm(None, None)
 
 
 def round_money(value: Decimal) -> Decimal:
@@ -137,8 +141,9 @@ def client_budget(session: Session, client_id: int, on: date,
 
 def budgets(session: Session, client_ids: Sequence[int], on: date,
             company_id: int | None = None) -> list[ClientBudget]:
-    """The budgets of ``client_ids`` (in that order) with five queries whatever their
-    number: the price list, its items, the distributives, the discounts, the VIP."""
+    """The budgets of ``client_ids`` (in that order) with six queries whatever their
+    number: the price list, its items, the distributives, their own dated terms (per
+    1000 distributives), the discounts, the VIP."""
     ids = list(dict.fromkeys(client_ids))
     if not ids:
         return []
@@ -146,12 +151,14 @@ def budgets(session: Session, client_ids: Sequence[int], on: date,
     d = Distributive
     distributives: dict[int, list[tuple]] = defaultdict(list)
     for row in session.execute(
-            select(d.id, d.client_id, d.number, d.system_id, d.network_size, d.fixed_price,
-                   d.discount_percent, ProductSystem.title)
+            select(d.id, d.client_id, d.number, d.system_id, d.network_size,
+                   ProductSystem.title)
             .join(ProductSystem, ProductSystem.id == d.system_id)
             .where(d.client_id.in_(ids), d.status == DistributiveStatus.SERVED)
             .order_by(d.number)):
         distributives[row.client_id].append(row)
+    own = terms_on(session, [(row.id, row.client_id) for rows in distributives.values()
+                             for row in rows], on)
     client_percent: dict[int, Decimal] = {}
     for cid, percent in session.execute(
             select(ClientDiscount.client_id, ClientDiscount.percent)
@@ -167,20 +174,22 @@ def budgets(session: Session, client_ids: Sequence[int], on: date,
             .where(VipMember.client_id.in_(ids), VipMember.since <= on,
                    VipProgramme.is_active.is_(True))):
         vip[cid] = (Decimal(percent or 0), name)
-    return [_budget(cid, on, distributives.get(cid, []), client_percent.get(cid),
+    return [_budget(cid, on, distributives.get(cid, []), own, client_percent.get(cid),
                     vip.get(cid), table) for cid in ids]
 
 
-def _budget(client_id: int, on: date, rows: list, client_percent: Decimal | None,
-            vip: tuple[Decimal, str] | None, table: _PriceTable) -> ClientBudget:
+def _budget(client_id: int, on: date, rows: list, own: dict[int, ValidTerm],
+            client_percent: Decimal | None, vip: tuple[Decimal, str] | None,
+            table: _PriceTable) -> ClientBudget:
     lines: list[BudgetLine] = []
     problems: list[str] = []
     for row in rows:
         name = support_name(row.title, row.number)
         list_price = table.lookup(row.system_id, row.network_size)
-        if row.fixed_price is not None:
+        terms = own.get(row.id, NO_TERMS)
+        if terms.fixed_price is not None:
             lines.append(BudgetLine(row.id, row.number, name, list_price, Decimal(0),
-                                    round_money(row.fixed_price), "фиксированная цена"))
+                                    round_money(terms.fixed_price), "фиксированная цена"))
             continue
         if list_price is None:
             if table.list_id is None:
@@ -194,8 +203,8 @@ def _budget(client_id: int, on: date, rows: list, client_percent: Decimal | None
             continue
         # The largest percent wins; on a tie the distributive's own, then the client's.
         candidates: list[tuple[Decimal, str]] = []
-        if row.discount_percent is not None and Decimal(row.discount_percent) > 0:
-            p = Decimal(row.discount_percent)
+        if terms.discount_percent is not None and terms.discount_percent > 0:
+            p = terms.discount_percent
             candidates.append((p, f"скидка дистрибутива {percent_text(p)} %"))
         if client_percent is not None and client_percent > 0:
             candidates.append((client_percent,

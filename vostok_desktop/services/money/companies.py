@@ -211,5 +211,17 @@ def bank_text(company: Company | CompanyData) -> str:
     return ", ".join(parts)
 
 
-__all__ = ["CompanyData", "bank_text", "check_company", "company_rows", "default_company",
-           "list_companies", "save_company", "stored_details"]
+def company_fields(company: Company | CompanyData) -> dict[str, str]:
+    """A company's details under the keys the print forms know (``company.*``): the one
+    source for money documents and for the «Акт сверки» form."""
+    return {
+        "name": company.name, "inn": company.inn, "kpp": company.kpp, "ogrn": company.ogrn,
+        "address": company.address, "city": company.city, "phone": company.phone,
+        "email": company.email, "bank": bank_text(company), "bank_name": company.bank_name,
+        "bik": company.bik, "account": company.account, "corr_account": company.corr_account,
+        "director": company.director, "accountant": company.accountant,
+    }
+
+
+__all__ = ["CompanyData", "bank_text", "check_company", "company_fields", "company_rows",
+           "default_company", "list_companies", "save_company", "stored_details"]

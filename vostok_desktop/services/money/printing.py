@@ -39,7 +39,7 @@ from vostok_desktop.services.documents.templates import (
     read_template,
     templates_for_client,
 )
-from vostok_desktop.services.money.companies import bank_text
+from vostok_desktop.services.money.companies import company_fields
 from vostok_desktop.services.money.documents import DocumentView, document_view
 
 TEMPLATE_CODE: dict[DocumentKind, str] = {DocumentKind.INVOICE: "invoice",
@@ -50,17 +50,6 @@ TITLES: dict[DocumentKind, str] = {
     DocumentKind.UPD: "Универсальный передаточный документ",
 }
 Progress = Callable[[str, int, int], None]
-
-
-def company_fields(company: Company) -> dict[str, str]:
-    """A company's details under the keys the forms know (``company.*``)."""
-    return {
-        "name": company.name, "inn": company.inn, "kpp": company.kpp, "ogrn": company.ogrn,
-        "address": company.address, "city": company.city, "phone": company.phone,
-        "email": company.email, "bank": bank_text(company), "bank_name": company.bank_name,
-        "bik": company.bik, "account": company.account, "corr_account": company.corr_account,
-        "director": company.director, "accountant": company.accountant,
-    }
 
 
 def _clean(value: str) -> str:

@@ -9,19 +9,30 @@ sending is recorded as usual (``record_sent``: a work «e-mail» and a «mail» 
 and every document it carried gets a log line ``money_documents`` / ``sent_by_email``
 (the addresses). A second run sends only the documents without such a line, so a
 register interrupted or partly refused can be sent again safely.
+
+A register is sent right after its run («Выписка за месяц») or later, chosen among the
+earlier ones (``register_runs``: «Отправить реестр счетов…»).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import ChangeLog, Client, Employee
-from vostok_desktop.domain.money import Company, DocumentKind, MoneyDocument
+from vostok_desktop.domain.money import (
+    BillingRun,
+    BillingState,
+    Company,
+    DocumentKind,
+    MoneyDocument,
+)
 from vostok_desktop.domain.validators import ValidationError
 from vostok_desktop.services.access.rights import AccessProfile, guarded
 from vostok_desktop.services.common.change_log import record_changes
@@ -69,6 +80,40 @@ class RegisterMailResult:
             parts.append("отправка прервана")
         return "; ".join(parts)
 
+    def report_lines(self, limit: int = 500) -> list[str]:
+        """The summary and the clients not sent to, as a dialog's report lists them."""
+        lines = [f"Отправка по e-mail: {self.summary}."]
+        if self.problems:
+            lines.append("Не отправлено:")
+            lines.extend(f"  • {p.client_name}: {p.text}" for p in self.problems[:limit])
+            if len(self.problems) > limit:
+                lines.append(f"  … и ещё {len(self.problems) - limit}")
+        return lines
+
+
+@dataclass(frozen=True)
+class RegisterRun:
+    """A billing register as «Отправить реестр счетов» lists it."""
+
+    id: int
+    period: date
+    company_name: str
+    kinds: str  # "invoice,act"
+    documents: int  # documents the register wrote
+    sent: int  # of them already sent by e-mail
+    total: Decimal
+    created_at: datetime
+    author: str
+
+    @property
+    def title(self) -> str:
+        return f"Реестр № {self.id} за {month_title(self.period)}"
+
+    @property
+    def kinds_text(self) -> str:
+        names = {"invoice": "счета", "act": "акты", "upd": "УПД"}
+        return ", ".join(names.get(k, k) for k in self.kinds.split(",") if k)
+
 
 @dataclass(frozen=True)
 class _Document:
@@ -91,6 +136,34 @@ def emailed_documents(base: OpenedBase, document_ids: Sequence[int]) -> set[int]
                 ChangeLog.table_name == SENT_TABLE, ChangeLog.field == SENT_FIELD,
                 ChangeLog.row_id.in_(ids[start:start + 1000]))))
     return found
+
+
+def register_runs(base: OpenedBase, limit: int = 200) -> list[RegisterRun]:
+    """The registers that wrote documents, the newest first, with how many of their
+    documents were already e-mailed (an unfinished register is not listed)."""
+    d, r = MoneyDocument, BillingRun
+    with base.sessions() as s:
+        rows = s.execute(
+            select(r.id, r.period, Company.name, r.kinds, r.total, r.created_at,
+                   Employee.full_name, func.count(d.id))
+            .join(Company, Company.id == r.company_id)
+            .join(d, d.billing_run_id == r.id)
+            .outerjoin(Employee, Employee.id == r.created_by_id)
+            .where(r.state != BillingState.RUNNING)
+            .group_by(r.id, r.period, Company.name, r.kinds, r.total, r.created_at,
+                      Employee.full_name)
+            .order_by(r.id.desc()).limit(limit)).all()
+        ids = [row[0] for row in rows]
+        sent: dict[int, int] = {}
+        if ids:
+            sent = {run_id: count for run_id, count in s.execute(
+                select(d.billing_run_id, func.count(func.distinct(d.id)))
+                .join(ChangeLog, (ChangeLog.row_id == d.id)
+                      & (ChangeLog.table_name == SENT_TABLE)
+                      & (ChangeLog.field == SENT_FIELD))
+                .where(d.billing_run_id.in_(ids)).group_by(d.billing_run_id))}
+    return [RegisterRun(row[0], row[1], row[2] or "", row[3] or "", row[7],
+                        sent.get(row[0], 0), row[4], row[5], row[6] or "") for row in rows]
 
 
 def _documents(base: OpenedBase, document_ids: Sequence[int]) -> list[_Document]:
@@ -204,10 +277,17 @@ def send_register(base: OpenedBase, run_id: int, settings: mail.SmtpSettings,
                   password: str | None, employee_id: int | None,
                   profile: AccessProfile | None = None,
                   state: ProgressState | None = None) -> RegisterMailResult:
-    """Every document of the billing register ``run_id``."""
-    return send_documents(base, run_documents(base, run_id), settings, password,
-                          employee_id, profile, state)
+    """Every document of the billing register ``run_id`` (the register of a run just
+    finished or an earlier one: what was sent before is not sent again)."""
+    check(profile, RIGHT)
+    documents = run_documents(base, run_id)
+    if not documents:
+        with base.sessions() as s:
+            known = s.get(BillingRun, run_id) is not None
+        raise ValidationError("run_id", f"В реестре № {run_id} нет документов: отправлять "
+                                        "нечего" if known else f"Реестр № {run_id} не найден")
+    return send_documents(base, documents, settings, password, employee_id, profile, state)
 
 
-__all__ = ["MailProblem", "RegisterMailResult", "emailed_documents", "message_text",
-           "send_documents", "send_register"]
+__all__ = ["MailProblem", "RegisterMailResult", "RegisterRun", "emailed_documents",
+           "message_text", "register_runs", "send_documents", "send_register"]
