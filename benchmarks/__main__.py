@@ -34,6 +34,8 @@ BENCHMARKS: dict[str, str] = {
     "payments": "bank statement of 10 000 payments: import + automatic matching seconds",
     "distributives": "card page, state on a date, agent first page and number search, "
                      "stock, overdue demos; RLS ratios on PostgreSQL",
+    "pivot": "report «Контакты с клиентами» employee x month over 50 x scale work records: "
+             "owner and manager medians, GUI timer gap",
 }
 
 
@@ -129,6 +131,13 @@ def bench_payments(scale: int, base_arg: str | None) -> tuple[str, dict[str, flo
         return base.dialect, run(base, scale)
 
 
+def bench_pivot(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
+    from benchmarks.bench_pivot import CLIENTS, run
+
+    with filled_base(CLIENTS, base_arg) as base:
+        return base.dialect, run(base, scale)
+
+
 def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
     """Spawn the probe in fresh processes, alternating bare and app, 7 runs each."""
     import tempfile
@@ -168,7 +177,7 @@ def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, floa
 RUNNERS = {"load": bench_load, "agents": bench_agents, "caller": bench_caller,
            "office": bench_office, "startup": bench_startup, "server": bench_server,
            "distributives": bench_distributives, "billing": bench_billing,
-           "payments": bench_payments}
+           "payments": bench_payments, "pivot": bench_pivot}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -113,3 +113,32 @@ def test_per_client_and_refusals(empty_base: OpenedBase, known: dict[str, int], 
     with pytest.raises(ValueError, match="Нет показателя «нет_такого»"):
         compute_kpi(empty_base, catalogue, ["нет_такого"], KpiSubject.EMPLOYEE,
                     PeriodKind.MONTH, *H1)
+
+
+def test_the_automatic_assignment_may_count_any_indicator(
+        empty_base: OpenedBase, known: dict[str, int],  # noqa: F811
+        indicators: dict[str, int], catalogue) -> None:  # noqa: ANN001
+    from vostok_desktop.domain.work import AssignmentKind, DistributionPlan
+    from vostok_desktop.services.kpi.facts import IndicatorFact
+    from vostok_desktop.services.work.assignments import candidates, choose_executor
+
+    with empty_base.sessions() as s, s.begin():
+        kind = AssignmentKind(name="Обзвон", distributed=True)
+        s.add(kind)
+        s.flush()
+        for who in ("ivanov", "petrov"):
+            s.add(DistributionPlan(kind_id=kind.id, employee_id=known[who], plan=10))
+        kind_id = kind.id
+    # In January Ivanov had 2 contacts, Petrov 1: by contacts, Petrov gets the next one.
+    rule = IndicatorFact(empty_base, catalogue, "контакты", today=date(2026, 1, 31))
+    with empty_base.sessions() as s:
+        facts_by_id = {c.employee_id: c.fact for c in candidates(s, kind_id, rule)}
+        assert facts_by_id == {known["ivanov"]: 2.0, known["petrov"]: 1.0}
+        assert choose_executor(s, kind_id, rule) == known["petrov"]
+    # In February Ivanov had 1, Petrov none.
+    rule = IndicatorFact(empty_base, catalogue, "контакты", today=date(2026, 2, 28))
+    with empty_base.sessions() as s:
+        assert choose_executor(s, kind_id, rule) == known["petrov"]
+        rule = IndicatorFact(empty_base, catalogue, "минуты", today=date(2026, 2, 28))
+        assert {c.employee_id: c.fact for c in candidates(s, kind_id, rule)} == {
+            known["ivanov"]: 60.0, known["petrov"]: 0.0}

@@ -29,7 +29,7 @@ from vostok_desktop.services.reports.catalogue import ReportCatalogue
 from vostok_desktop.services.reports.periods import PeriodGrouping, bucket_start, period_label
 from vostok_desktop.services.reports.pivot import Filter, MeasureKind, PivotQuery, run_pivot
 
-__all__ = ["KpiSubject", "KpiTable", "compute_kpi", "period_starts"]
+__all__ = ["IndicatorFact", "KpiSubject", "KpiTable", "compute_kpi", "period_starts"]
 
 _GROUPING = {PeriodKind.MONTH: PeriodGrouping.MONTH, PeriodKind.QUARTER: PeriodGrouping.QUARTER,
              PeriodKind.YEAR: PeriodGrouping.YEAR}
@@ -241,3 +241,22 @@ def _name_subjects(base: OpenedBase, table: KpiTable) -> None:
     with base.sessions() as s:
         for who, text in s.execute(select(model.id, name).where(model.id.in_(missing))):
             table.subjects[who] = text
+
+
+class IndicatorFact:
+    """A «fact» rule of the automatic assignment (services.work.assignments.FactRule)
+    that is any KPI indicator: each participant's value of ``code`` in the current
+    period (month by default) — e.g. contacts this month, so the one with the fewest
+    contacts per plan gets the next assignment."""
+
+    def __init__(self, base: OpenedBase, catalogue: ReportCatalogue, code: str, *,
+                 period_kind: PeriodKind = PeriodKind.MONTH, today: date | None = None) -> None:
+        self.base, self.catalogue, self.code = base, catalogue, code
+        self.period_kind, self.today = PeriodKind(period_kind), today
+
+    def facts(self, s: Any, kind_id: int, employee_ids: Sequence[int]) -> dict[int, float]:
+        today = self.today or date.today()
+        start = period_starts(self.period_kind, today, today)[0]
+        table = compute_kpi(self.base, self.catalogue, [self.code], KpiSubject.EMPLOYEE,
+                            self.period_kind, start, today, subject_ids=list(employee_ids))
+        return {e: float(table.fact(self.code, e, start) or 0) for e in employee_ids}

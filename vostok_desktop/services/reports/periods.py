@@ -24,6 +24,7 @@ __all__ = [
     "PeriodGrouping",
     "bucket_expression",
     "bucket_start",
+    "bucket_text",
     "local_offset_minutes",
     "period_bounds_utc",
     "period_label",
@@ -71,14 +72,17 @@ def _local(column: ColumnElement[Any], dialect: str, timestamp: bool,
 
 
 def bucket_expression(column: ColumnElement[Any], grouping: PeriodGrouping, dialect: str, *,
-                      timestamp: bool, offset_minutes: int | None = None) -> ColumnElement[str]:
-    """SQL for the first day of the period the value falls in, as 'YYYY-MM-DD' text."""
+                      timestamp: bool, offset_minutes: int | None = None,
+                      as_text: bool = True) -> ColumnElement[Any]:
+    """SQL for the first day of the period the value falls in, as 'YYYY-MM-DD' text
+    (``as_text=False`` on PostgreSQL: the truncated timestamp, cheaper to group by; see
+    :func:`bucket_text`)."""
     offset = local_offset_minutes() if offset_minutes is None else offset_minutes
     value = _local(column, dialect, timestamp, offset)
     if dialect == "postgresql":
         # A date column is cast to a plain timestamp: no session time zone in the way.
         truncated = func.date_trunc(grouping.value, cast(value, TIMESTAMP(timezone=False)))
-        return func.to_char(truncated, "YYYY-MM-DD")
+        return bucket_text(truncated, dialect) if as_text else truncated
     if grouping is PeriodGrouping.DAY:
         return func.date(value)
     if grouping is PeriodGrouping.MONTH:
@@ -92,6 +96,13 @@ def bucket_expression(column: ColumnElement[Any], grouping: PeriodGrouping, dial
     # ISO week: back to Monday (%w: Sunday = 0).
     back = (cast(func.strftime("%w", value), Integer) + 6) % 7
     return func.date(value, literal("-").concat(cast(back, String)).concat(" days"))
+
+
+def bucket_text(truncated: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """A PostgreSQL truncated timestamp as the 'YYYY-MM-DD' key (SQLite keys are text)."""
+    if dialect == "postgresql":
+        return func.to_char(truncated, "YYYY-MM-DD")
+    return truncated
 
 
 def bucket_start(value: date, grouping: PeriodGrouping) -> date:

@@ -33,6 +33,7 @@ from vostok_desktop.services.lists.filters import Canceller, cancellable, connec
 from vostok_desktop.services.reports.periods import (
     PeriodGrouping,
     bucket_expression,
+    bucket_text,
     period_bounds_utc,
     period_label,
 )
@@ -381,14 +382,51 @@ def _grouping_id(grouped: Sequence[int], total: int) -> int:
     return sum(1 << (total - 1 - i) for i in range(total) if i not in grouped)
 
 
+def _two_stage(plan: _Plan) -> bool:
+    """Counts and sums add up: the rows are first grouped by the finest keys (a hash
+    aggregate over the source), and the grouping sets run over those few groups. A
+    distinct count does not add up, so it groups the source rows directly."""
+    return all(m.kind is not MeasureKind.COUNT_DISTINCT for m in plan.measures)
+
+
+def _partials(plan: _Plan, inner: Any) -> list[ColumnElement[Any]]:
+    out: list[ColumnElement[Any]] = []
+    for i, measure in enumerate(plan.measures):
+        value = inner.c[f"m{i}"]
+        if measure.kind is MeasureKind.COUNT or (measure.kind is MeasureKind.SHARE
+                                                   and measure.column is None):
+            out.append(func.count(value).label(f"m{i}"))
+        else:
+            out.append(func.sum(value).label(f"m{i}"))
+            if measure.kind is MeasureKind.AVG:
+                out.append(func.count(value).label(f"c{i}"))
+    return out
+
+
+def _merged(plan: _Plan, stage: Any) -> list[ColumnElement[Any]]:
+    """The final aggregates over the first stage's partial ones."""
+    out: list[ColumnElement[Any]] = []
+    for i, measure in enumerate(plan.measures):
+        total = func.sum(stage.c[f"m{i}"])
+        out.append((type_coerce(total, Money) if measure.money else total).label(f"a{i}"))
+        if measure.kind is MeasureKind.AVG:
+            out.append(func.sum(stage.c[f"c{i}"]).label(f"n{i}"))
+    return out
+
+
 def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery,
                plan: _Plan) -> Select[Any]:
     dialect = base.dialect
     src = definition.source(_params(base, query)).subquery("src")
     dims = plan.rows + plan.columns
+    two_stage = bool(dims) and _two_stage(plan)
     inner_columns: list[ColumnElement[Any]] = []
     for i, dimension in enumerate(dims):
-        inner_columns.append(_key_expression(dimension, src, query.grouping, dialect).label(f"k{i}"))
+        column = src.c[dimension.column]
+        key = (bucket_expression(column, query.grouping, dialect, timestamp=dimension.timestamp,
+                                 as_text=not two_stage)
+               if dimension.date else column)
+        inner_columns.append(key.label(f"k{i}"))
         if dimension.label:
             inner_columns.append(src.c[dimension.label].label(f"l{i}"))
     for i, measure in enumerate(plan.measures):
@@ -397,33 +435,48 @@ def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery
     # with bound parameters would not match its twin in the select list on PostgreSQL).
     inner = (select(*inner_columns).select_from(src)
              .where(*_filtered(definition, query, src, dialect)).subquery("f"))
-    aggregates = _aggregates(plan, inner)
+    if not dims:
+        return select(literal(0).label("g"), *_aggregates(plan, inner))
+    grouped_by = [inner.c[f"k{i}"] for i in range(len(dims))] + [
+        inner.c[f"l{i}"] for i in range(len(dims)) if dims[i].label]
+    if two_stage:
+        stage = (select(*grouped_by, *_partials(plan, inner)).group_by(*grouped_by)
+                 .subquery("s"))
+        aggregates = _merged(plan, stage)
+    else:
+        stage = inner
+        aggregates = _aggregates(plan, stage)
     sets = _grouping_sets(len(plan.rows), len(plan.columns))
 
     def set_columns(grouped: Iterable[int]) -> list[ColumnElement[Any]]:
         cols: list[ColumnElement[Any]] = []
         for i in grouped:
-            cols.append(inner.c[f"k{i}"])
+            cols.append(stage.c[f"k{i}"])
             if dims[i].label:
-                cols.append(inner.c[f"l{i}"])
+                cols.append(stage.c[f"l{i}"])
         return cols
 
-    if not dims:
-        return select(literal(0).label("g"), *aggregates)
-    keys = [inner.c[f"k{i}"] for i in range(len(dims))]
-    labels = [inner.c[f"l{i}"] for i in range(len(dims)) if dims[i].label]
+    def shown_key(i: int) -> ColumnElement[Any]:
+        key = stage.c[f"k{i}"]
+        if two_stage and dims[i].date:
+            return bucket_text(key, dialect).label(f"k{i}")
+        return key
+
+    keys = [stage.c[f"k{i}"] for i in range(len(dims))]
+    labels = [stage.c[f"l{i}"] for i in range(len(dims)) if dims[i].label]
     if dialect == "postgresql":
         group_sets = [_sql_set(set_columns(s)) for s in sets]
-        return (select(*keys, *labels, func.grouping(*keys).label("g"), *aggregates)
+        return (select(*[shown_key(i) for i in range(len(dims))], *labels,
+                       func.grouping(*keys).label("g"), *aggregates)
                 .group_by(func.grouping_sets(*group_sets)))
     parts = []
     for grouped in sets:
         selected: list[ColumnElement[Any]] = []
         for i in range(len(dims)):
-            selected.append(inner.c[f"k{i}"] if i in grouped else null().label(f"k{i}"))
+            selected.append(shown_key(i) if i in grouped else null().label(f"k{i}"))
         for i in range(len(dims)):
             if dims[i].label:
-                selected.append(inner.c[f"l{i}"] if i in grouped else null().label(f"l{i}"))
+                selected.append(stage.c[f"l{i}"] if i in grouped else null().label(f"l{i}"))
         selected.append(literal(_grouping_id(grouped, len(dims))).label("g"))
         part = select(*selected, *aggregates)
         grouped_columns = set_columns(grouped)
