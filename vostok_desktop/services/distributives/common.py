@@ -3,6 +3,7 @@ data), the write transaction, and the change log the program writes on a file ba
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -220,9 +221,28 @@ class DistributiveRow:
         return SYSTEM_KIND_TITLES[self.kind]
 
 
-def distributive_select() -> Select[Any]:
+_DATED_TERMS: weakref.WeakSet[Any] = weakref.WeakSet()  # engines whose base has 0017
+
+
+def has_dated_terms(bind: Any) -> bool:
+    """Whether the base has the dated terms of 0017. A base one revision behind is opened
+    read-only and still lists its distributives, with the undated terms it has."""
+    if hasattr(bind, "get_bind"):  # a session
+        bind = bind.get_bind()
+    engine = getattr(bind, "engine", bind)
+    if engine in _DATED_TERMS:
+        return True
+    with engine.connect() as conn:
+        found = inspect(conn).has_table("distributive_terms")
+    if found:  # only a positive answer is kept: an upgrade in this process adds the table
+        _DATED_TERMS.add(engine)
+    return found
+
+
+def distributive_select(bind: Any = None) -> Select[Any]:
     """Distributives with the names the rows show (outer joins: a name the caller may
-    not see, or a missing kit, comes back as None)."""
+    not see, or a missing kit, comes back as None). ``bind`` (a base, engine, session or
+    connection) tells whether the base has dated terms yet; None: it has."""
     from vostok_desktop.domain.money import DistributiveTerm
 
     client, reserved_client = aliased(Client), aliased(Client)
@@ -237,14 +257,17 @@ def distributive_select() -> Select[Any]:
                                      or_(t.valid_to.is_(None), t.valid_to >= today))
                 .limit(1).scalar_subquery())
 
+    dated = bind is None or has_dated_terms(bind)
+    price = own(t.fixed_price) if dated else d.fixed_price
+    percent = own(t.discount_percent) if dated else d.discount_percent
+
     return (
         select(d.id, d.number, d.system_id, ProductSystem.code.label("system_code"),
                ProductSystem.title.label("system_title"), d.kind, d.series, d.network_size,
                d.status, d.status_since, d.client_id, client.short_name.label("client_name"),
                d.kit_id, Kit.title.label("kit_title"), d.engineer_id,
                engineer.full_name.label("engineer_name"),
-               own(t.fixed_price).label("fixed_price"),
-               own(t.discount_percent).label("discount_percent"),
+               price.label("fixed_price"), percent.label("discount_percent"),
                d.reserved_for_client_id,
                reserved_client.short_name.label("reserved_for_client_name"),
                d.reserved_for_employee_id,

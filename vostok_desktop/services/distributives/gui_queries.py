@@ -123,7 +123,7 @@ def warehouse_rows(base: OpenedBase, statuses: Sequence[DistributiveStatus] = ()
     One query."""
     wanted = [st.value for st in (statuses or WAREHOUSE_VIEW_STATUSES)]
     d = Distributive
-    stmt = distributive_select().where(d.status.in_(wanted))
+    stmt = distributive_select(base).where(d.status.in_(wanted))
     if system_id is not None:
         stmt = stmt.where(d.system_id == system_id)
     prefix = "".join(number_prefix.split())

@@ -96,7 +96,7 @@ def client_distributives_report(base: OpenedBase, *,
                                     DistributiveStatus.SERVED,),
                                 limit: int = REPORT_LIMIT) -> list[DistributiveRow]:
     """«Дистрибутивы клиентов»: the distributives at clients, by client name and number."""
-    stmt = (distributive_select()
+    stmt = (distributive_select(base)
             .where(Distributive.client_id.is_not(None),
                    Distributive.status.in_([DistributiveStatus(s) for s in statuses])))
     stmt = stmt.order_by(stmt.selected_columns.client_name, Distributive.client_id,

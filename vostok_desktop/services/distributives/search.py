@@ -155,8 +155,8 @@ def where_clauses(query: DistributiveQuery) -> list[ColumnElement[bool]]:
     return where
 
 
-def pager(query: DistributiveQuery) -> KeysetPager:
-    base = distributive_select().add_columns(NUMBER_ORDER.label("_sort"))
+def pager(query: DistributiveQuery, bind: Any = None) -> KeysetPager:
+    base = distributive_select(bind).add_columns(NUMBER_ORDER.label("_sort"))
     return KeysetPager(base, KeysetOrder(NUMBER_ORDER, Distributive.id,
                                          query.descending), where_clauses(query))
 
@@ -175,28 +175,28 @@ def _rows(rows: list[dict[str, Any]], query: DistributiveQuery) -> list[dict[str
 
 def page_after(conn: Connection, query: DistributiveQuery, after_key: SortKey | None,
                limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
-    return _rows(pager(query).page(conn, after_key, limit), query)
+    return _rows(pager(query, conn).page(conn, after_key, limit), query)
 
 
 def rows_from(conn: Connection, query: DistributiveQuery, anchor_key: SortKey | None,
               limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
-    return _rows(pager(query).page(conn, anchor_key, limit, inclusive=True), query)
+    return _rows(pager(query, conn).page(conn, anchor_key, limit, inclusive=True), query)
 
 
 def count(conn: Connection, query: DistributiveQuery, limit: int | None = None) -> int:
-    return pager(query).count(conn, Distributive, limit)
+    return pager(query, conn).count(conn, Distributive, limit)
 
 
 def anchors(conn: Connection, query: DistributiveQuery, every: int = PAGE_SIZE
             ) -> list[SortKey]:
-    return pager(query).anchors(conn, Distributive, every)
+    return pager(query, conn).anchors(conn, Distributive, every)
 
 
 def rows_by_ids(conn: Connection, query: DistributiveQuery, ids: Sequence[int]
                 ) -> list[dict[str, Any]]:
     if not ids:
         return []
-    p = pager(query)
+    p = pager(query, conn)
     stmt = p.base_select.where(Distributive.id.in_(list(ids)))
     return _rows(p.fetch(conn, p.with_details(stmt)), query)
 

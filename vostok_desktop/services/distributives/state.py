@@ -66,10 +66,10 @@ def client_distributives(base: OpenedBase, client_id: int, *,
         order = case({k.value: v for k, v in _STATUS_ORDER.items()},
                      value=Distributive.status, else_=9)
         current = distributive_rows(s.execute(
-            distributive_select().where(Distributive.client_id == client_id)
+            distributive_select(s).where(Distributive.client_id == client_id)
             .order_by(order, Distributive.number)))
         reserved = distributive_rows(s.execute(
-            distributive_select().where(Distributive.reserved_for_client_id == client_id,
+            distributive_select(s).where(Distributive.reserved_for_client_id == client_id,
                                         Distributive.status == S.RESERVED)
             .order_by(Distributive.number)))
         return ClientDistributives(client_id, current, reserved, kits_of(s, client_id),
@@ -106,7 +106,7 @@ def distributive_history(base: OpenedBase, distributive_id: int) -> list[Movemen
 def distributive_card(base: OpenedBase, distributive_id: int) -> DistributiveRow | None:
     with base.sessions() as s:
         rows = distributive_rows(s.execute(
-            distributive_select().where(Distributive.id == distributive_id)))
+            distributive_select(s).where(Distributive.id == distributive_id)))
     return rows[0] if rows else None
 
 

@@ -196,7 +196,7 @@ def stock(base: OpenedBase, *, system_id: int | None = None,
           include_reserved: bool = True, limit: int = 5000) -> list[DistributiveRow]:
     """«Склад дистрибутивов»: what is on the warehouse, by system and number."""
     statuses = [S.IN_STOCK, S.RESERVED] if include_reserved else [S.IN_STOCK]
-    stmt = distributive_select().where(Distributive.status.in_(statuses))
+    stmt = distributive_select(base).where(Distributive.status.in_(statuses))
     if system_id is not None:
         stmt = stmt.where(Distributive.system_id == system_id)
     stmt = stmt.order_by(ProductSystem.code, Distributive.number).limit(limit)
@@ -230,7 +230,7 @@ def stock_summary(base: OpenedBase) -> list[StockSummary]:
 def reservations(base: OpenedBase, *, client_id: int | None = None,
                  employee_id: int | None = None) -> list[DistributiveRow]:
     """Reserved distributives, all or for one client / one employee."""
-    stmt = distributive_select().where(Distributive.status == S.RESERVED)
+    stmt = distributive_select(base).where(Distributive.status == S.RESERVED)
     whose = []
     if client_id is not None:
         whose.append(Distributive.reserved_for_client_id == client_id)
@@ -254,7 +254,7 @@ def demos_due(base: OpenedBase, today: date | None = None, *, within_days: int =
     behind the reminders of overdue returns."""
     today = today or date.today()
     limit = today + timedelta(days=within_days)
-    stmt = distributive_select().where(Distributive.status == S.DEMO,
+    stmt = distributive_select(base).where(Distributive.status == S.DEMO,
                                        Distributive.demo_until <= limit)
     if engineer_id is not None:
         stmt = stmt.where(Distributive.engineer_id == engineer_id)

@@ -226,9 +226,23 @@ def delete_term(base: OpenedBase, term_id: int, employee_id: int | None, *,
 def terms_on(session: Session, distributives: Iterable[tuple[int, int]], on: date
              ) -> dict[int, ValidTerm]:
     """The row valid on ``on`` of each (distributive id, its client id), by distributive."""
+    from vostok_desktop.domain.distributives import Distributive
+    from vostok_desktop.services.distributives.common import has_dated_terms
+
     pairs = dict(distributives)
     out: dict[int, ValidTerm] = {}
     ids = list(pairs)
+    if not has_dated_terms(session):
+        # A base one revision behind (read-only until upgraded): its undated terms.
+        d = Distributive
+        for start in range(0, len(ids), 1000):
+            for did, cid, price, percent in session.execute(
+                    select(d.id, d.client_id, d.fixed_price, d.discount_percent)
+                    .where(d.id.in_(ids[start:start + 1000]))):
+                if pairs.get(did) == cid and (price is not None or percent is not None):
+                    out[did] = ValidTerm(None if price is None else Decimal(price),
+                                         None if percent is None else Decimal(percent))
+        return out
     t = DistributiveTerm
     for start in range(0, len(ids), 1000):
         for did, cid, price, percent in session.execute(
