@@ -154,6 +154,9 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "kpi.indicators": "",
     "kpi.plans": "",
     "kpi.sets": "",
+    "kpi.nss_monitor": "",
+    "kpi.nss_plan_contact": "Ins",
+    "kpi.dashboard": "",
     # -- pivot reports (menu «Отчёты»; one row per built-in report) --
     "reports.open": "Ctrl+Shift+L",
     "report.client_contacts": "",

@@ -24,6 +24,7 @@ from vostok_desktop.domain.clients import CLIENT_STATUS_TITLES
 from vostok_desktop.domain.org import ROLE_TITLES
 from vostok_desktop.domain.validators import ValidationError
 from vostok_desktop.gui.cards.base import CardWidget
+from vostok_desktop.gui.cards.pages import notify_loaded
 from vostok_desktop.gui.cards.widgets import (
     HINT_COLOUR,
     build_form,
@@ -78,6 +79,7 @@ class EmployeeCard(CardWidget):
         self._assignment_ids: list[int] = []
         self._assignments_loaded = False
         self.pages.currentChanged.connect(lambda _i: self._load_assignments())
+        self.extension_pages = context.card_pages.install(context, self, self.pages)
         context.bus.entities_changed.connect(self._entities_changed)
         for edit in (self.full_name_edit, self.login_edit, self.extension_edit, self.email_edit):
             edit.setReadOnly(not self.editable)
@@ -137,6 +139,7 @@ class EmployeeCard(CardWidget):
         self._filling = False
         self._snapshot = self._state()
         self._set_dirty(False)
+        notify_loaded(self.extension_pages, self.entity_id)
         self.title_changed.emit(self.title())
 
     def _state(self) -> tuple:

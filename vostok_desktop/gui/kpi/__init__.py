@@ -1,5 +1,6 @@
 """KPI in the main window: the menu «KPI» with «Показатели KPI…», «Планы KPI…» and
-«Наборы показателей…».
+«Наборы показателей…», the tab «Панель показателей» (``kpi.dashboard``) and the employee
+card's page «Показатели».
 
 ``install_kpi(window, catalogue_provider=...)`` registers the commands in the one action
 registry and adds the menu; the dialogs' modules load on first use. Everybody may open
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from vostok_desktop.gui.context import AppContext
 
 MENU_TITLE = "KPI"
+EMPLOYEE_PAGE = "page_kpi"
 CatalogueView = Mapping[str, tuple[str, Mapping[str, str]]]
 
 
@@ -35,6 +37,7 @@ class KpiArea:
         self.context: AppContext = window.context  # type: ignore[attr-defined]
         self.catalogue_provider = catalogue_provider
         self.dialog: Any = None  # the last dialog opened
+        self.dashboard: Any = None  # the open tab «Панель показателей»
 
     def _show(self, dialog: Any) -> Any:
         self.dialog = dialog
@@ -57,6 +60,32 @@ class KpiArea:
 
         return self._show(SetsDialog(self.context, self.window))
 
+    def open_nss_monitor(self) -> Any:
+        from vostok_desktop.gui.kpi.nss_monitor import open_monitor
+
+        return open_monitor(self.window)
+
+    def open_dashboard(self) -> Any:
+        """The tab «Панель показателей» (the open one is brought to the front)."""
+        from vostok_desktop.gui.kpi.dashboard import TITLE, KpiDashboard
+
+        tabs = getattr(self.window, "tabs", None)
+        if self.dashboard is not None and tabs is not None and tabs.indexOf(self.dashboard) >= 0:
+            tabs.setCurrentWidget(self.dashboard)
+            return self.dashboard
+        dashboard = KpiDashboard(self.context, live=getattr(self.window, "live_updates", None))
+        dashboard.destroyed.connect(lambda _o=None: setattr(self, "dashboard", None))
+        self.dashboard = dashboard
+        self.context.cards.add_document(dashboard, TITLE)
+        dashboard.reload()
+        return dashboard
+
+
+def _employee_page(context: Any, card: Any) -> Any:
+    from vostok_desktop.gui.kpi.employee_page import EmployeeKpiPage
+
+    return EmployeeKpiPage(context, card)
+
 
 def install_kpi(window: QMainWindow,
                 catalogue_provider: Callable[[], CatalogueView] = _no_catalogue) -> KpiArea:
@@ -67,6 +96,8 @@ def install_kpi(window: QMainWindow,
         ("kpi.indicators", "Показатели KPI…", area.open_indicators),
         ("kpi.plans", "Планы KPI…", area.open_plans),
         ("kpi.sets", "Наборы показателей…", area.open_sets),
+        ("kpi.nss_monitor", "Мониторинг НСС", area.open_nss_monitor),
+        ("kpi.dashboard", "Панель показателей", area.open_dashboard),
     ]
     for action_id, text, handler in commands:
         if action_id not in a:
@@ -80,8 +111,15 @@ def install_kpi(window: QMainWindow,
         bar.insertMenu(before, menu)
     else:
         bar.addMenu(menu)
-    for action_id, _text, _handler in commands:
-        menu.addAction(a.action(action_id))
+    for action_id in ("kpi.dashboard", "kpi.nss_monitor", None, "kpi.indicators",
+                      "kpi.plans", "kpi.sets"):
+        if action_id is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(a.action(action_id))
+    pages = area.context.card_pages
+    if not any(spec.object_name == EMPLOYEE_PAGE for spec in pages.for_kind("employee")):
+        pages.register("employee", "Показатели", _employee_page, EMPLOYEE_PAGE)
     window.kpi = area  # type: ignore[attr-defined]
     return area
 

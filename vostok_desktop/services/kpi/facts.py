@@ -143,6 +143,7 @@ def compute_kpi(base: OpenedBase, catalogue: ReportCatalogue, codes: Sequence[st
             by_report.setdefault(report_key, {}).setdefault(measure_key, []).append(code)
     values: dict[Cell, Decimal | None] = {}
     totals: dict[tuple[str, date], Decimal | None] = {}
+    additive_codes: set[str] = set()
     for report_key, measures in by_report.items():
         definition = catalogue.get(report_key)
         dimension = _dimension(definition, subject) if definition is not None else None
@@ -167,6 +168,8 @@ def compute_kpi(base: OpenedBase, catalogue: ReportCatalogue, codes: Sequence[st
             # or a share of nothing stays empty).
             additive = definition.measure(measure_key).kind in (
                 MeasureKind.COUNT, MeasureKind.COUNT_DISTINCT, MeasureKind.SUM)
+            if additive:
+                additive_codes.update(code_list)
             for header in result.row_headers:
                 for period in table.periods:
                     column = (period.isoformat(),) if definition.period_dimension else ()
@@ -180,6 +183,12 @@ def compute_kpi(base: OpenedBase, catalogue: ReportCatalogue, codes: Sequence[st
                             values[(code, header.key[0], period)] = value
     # Formulas, in dependency order, per subject and period and for the totals.
     subjects = list(table.subjects) if subject_ids is None else list(subject_ids)
+    # A subject asked for with no rows at all has zero contacts, not «unknown».
+    for code in additive_codes:
+        for who in subjects:
+            for period in table.periods:
+                values.setdefault((code, who, period), Decimal(0))
+            table.subjects.setdefault(who, "")
     for code in model.order:
         if code not in needed:
             continue
