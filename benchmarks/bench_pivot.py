@@ -343,9 +343,61 @@ def run(base: OpenedBase, scale: int) -> dict[str, float]:
         idle, busy = gui_gaps(lambda: pivot.run_pivot(base, definition, query))
         figures["gui_idle_max_gap_ms"] = idle
         figures["gui_max_gap_ms"] = busy
+        figures.update(kpi_figures(base))
     finally:
         as_manager.close()
     return figures
+
+
+# Ten indicators as a head's set would have: eight measures of three reports, two formulas.
+KPI_MEASURES = (
+    ("b_contacts", "client_contacts", "count"), ("b_done", "client_contacts", "done"),
+    ("b_minutes", "client_contacts", "minutes"), ("b_clients", "client_contacts", "clients"),
+    ("b_assignments", "assignments", "count"), ("b_assign_done", "assignments", "done"),
+    ("b_overdue", "assignments", "overdue"), ("b_hotline", "hotline", "count"),
+)
+KPI_FORMULAS = (("b_done_share", "b_done / b_contacts * 100"),
+                ("b_minutes_per_done", "b_minutes / b_done"))
+
+
+def kpi_figures(base: OpenedBase) -> dict[str, float]:
+    """«a KPI set of 10 indicators for 50 employees × 12 months»: compute_kpi by
+    employee and month over the benchmark's year, median of REPEAT runs."""
+    from vostok_desktop.domain.kpi import IndicatorKind, PeriodKind
+    from vostok_desktop.plugins import load_plugins
+    from vostok_desktop.services.kpi.facts import KpiSubject, compute_kpi
+    from vostok_desktop.services.kpi.indicators import (
+        IndicatorData,
+        list_indicators,
+        save_indicator,
+    )
+    from vostok_desktop.services.reports.catalogue import report_catalogue
+
+    catalogue = report_catalogue(load_plugins())
+    existing = {i.code for i in list_indicators(base)}
+    allowed = catalogue.measures_by_report()
+    for code, report, measure in KPI_MEASURES:
+        if code not in existing:
+            save_indicator(base, IndicatorData(code, code, IndicatorKind.MEASURE,
+                                               report_key=report, measure_key=measure),
+                           None, catalogue=allowed)
+    for code, formula in KPI_FORMULAS:
+        if code not in existing:
+            save_indicator(base, IndicatorData(code, code, IndicatorKind.FORMULA,
+                                               formula=formula), None, catalogue=allowed)
+    codes = [c for c, _r, _m in KPI_MEASURES] + [c for c, _f in KPI_FORMULAS]
+    first = date(PERIOD[1].year, 1, 1)
+    last = date(PERIOD[1].year, 12, 31)
+
+    def once() -> object:
+        return compute_kpi(base, catalogue, codes, KpiSubject.EMPLOYEE, PeriodKind.MONTH,
+                           first, last)
+
+    table = once()
+    medians = _interleaved({"kpi": once}, REPEAT)
+    return {"kpi_indicators": len(codes), "kpi_employees": len(table.subjects),  # type: ignore[attr-defined]
+            "kpi_months": len(table.periods),  # type: ignore[attr-defined]
+            "kpi_set_ms_median": medians["kpi"]}
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m benchmarks run pivot
