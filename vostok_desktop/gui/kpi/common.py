@@ -103,3 +103,73 @@ def ask_to_save(parent: QWidget, title: str, what: str) -> str:
     if answer == QMessageBox.StandardButton.Discard:
         return "discard"
     return "cancel"
+
+
+class ListEditorMixin:
+    """A list of entries with the editor of the current one beside it: an edit marks the
+    editor dirty; leaving it (another entry, closing) asks to write, drop or stay.
+    The dialog sets ``EDITOR_TITLE`` / ``EDITOR_WHAT`` and has ``list``, ``current_id``,
+    ``dirty``, ``_filling``, ``may_edit``, ``_entries()``, ``_show(entry)`` and
+    ``_write() -> bool``."""
+
+    EDITOR_TITLE = ""
+    EDITOR_WHAT = ""
+    list: Any
+    current_id: int | None
+    dirty: bool
+    _filling: bool
+    may_edit: bool
+
+    def _entries(self) -> list[Any]:
+        raise NotImplementedError
+
+    def _show(self, entry: Any) -> None:
+        raise NotImplementedError
+
+    def _write(self) -> bool:
+        raise NotImplementedError
+
+    def current_entry(self) -> Any:
+        r, entries = self.list.currentRow(), self._entries()
+        return entries[r] if 0 <= r < len(entries) else None
+
+    def _edited(self) -> None:
+        if not self._filling and self.may_edit:
+            self.dirty = True
+
+    def _may_leave(self) -> bool:
+        """Unsaved edits of the shown entry: written, dropped, or stay (False)."""
+        if not self.dirty:
+            return True
+        answer = ask_to_save(self, self.EDITOR_TITLE, self.EDITOR_WHAT)  # type: ignore[arg-type]
+        if answer == "cancel" or (answer == "save" and not self._write()):
+            return False
+        self.dirty = False
+        return True
+
+    def _select_id(self, entry_id: int | None) -> None:
+        ids = [e.id for e in self._entries()]
+        self._filling = True
+        try:
+            self.list.setCurrentRow(ids.index(entry_id) if entry_id in ids else -1)
+        finally:
+            self._filling = False
+
+    def _picked(self) -> None:
+        if self._filling:
+            return
+        entry = self.current_entry()
+        if entry is None or entry.id == self.current_id and not self.dirty:
+            return
+        if not self._may_leave():
+            self._select_id(self.current_id)
+            return
+        entry = self.current_entry()
+        if entry is None:
+            return
+        self.current_id = entry.id
+        self._show(entry)
+
+    def done(self, result: int) -> None:
+        if self._may_leave():
+            super().done(result)  # type: ignore[misc]

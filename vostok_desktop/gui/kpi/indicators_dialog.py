@@ -36,8 +36,8 @@ from vostok_desktop.domain.kpi import INDICATOR_KIND_TITLES, UNITS, IndicatorKin
 from vostok_desktop.gui.kpi.common import (
     NO_MOD,
     KeyHandler,
+    ListEditorMixin,
     announce,
-    ask_to_save,
     error_text,
     read_only_label,
     set_buddies,
@@ -55,8 +55,11 @@ def no_catalogue() -> CatalogueView:
     return {}
 
 
-class IndicatorsDialog(QDialog):
+class IndicatorsDialog(ListEditorMixin, QDialog):
     """«Показатели KPI»."""
+
+    EDITOR_TITLE = "Показатели KPI"
+    EDITOR_WHAT = "Показатель"
 
     def __init__(self, context: Any, parent: QWidget | None = None, *,
                  catalogue_provider: Callable[[], CatalogueView] = no_catalogue) -> None:
@@ -247,50 +250,11 @@ class IndicatorsDialog(QDialog):
         self.codes_hint.setText("Коды для формул: " + ", ".join(
             r.code for r in self.rows if not r.archived) if self.rows else "")
 
+    def _entries(self) -> list[IndicatorRow]:
+        return self.rows
+
     def current_row(self) -> IndicatorRow | None:
-        r = self.list.currentRow()
-        return self.rows[r] if 0 <= r < len(self.rows) else None
-
-    def _edited(self) -> None:
-        if not self._filling and self.may_edit:
-            self.dirty = True
-
-    def _may_leave(self) -> bool:
-        """Unsaved edits of the shown indicator: written, dropped, or stay (False)."""
-        if not self.dirty:
-            return True
-        answer = ask_to_save(self, "Показатели KPI", "Показатель")
-        if answer == "cancel" or (answer == "save" and not self._write()):
-            return False
-        self.dirty = False
-        return True
-
-    def _select_id(self, indicator_id: int | None) -> None:
-        ids = [r.id for r in self.rows]
-        self._filling = True
-        try:
-            self.list.setCurrentRow(ids.index(indicator_id) if indicator_id in ids else -1)
-        finally:
-            self._filling = False
-
-    def _picked(self) -> None:
-        if self._filling:
-            return
-        row = self.current_row()
-        if row is None or row.id == self.current_id and not self.dirty:
-            return
-        if not self._may_leave():
-            self._select_id(self.current_id)
-            return
-        row = self.current_row()
-        if row is None:
-            return
-        self.current_id = row.id
-        self._show(row)
-
-    def done(self, result: int) -> None:
-        if self._may_leave():
-            super().done(result)
+        return self.current_entry()  # type: ignore[no-any-return]
 
     def _show(self, row: IndicatorRow | None) -> None:
         self._filling = True

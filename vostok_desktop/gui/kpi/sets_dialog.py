@@ -36,8 +36,8 @@ from vostok_desktop.gui.kpi.common import (
     CTRL,
     NO_MOD,
     KeyHandler,
+    ListEditorMixin,
     announce,
-    ask_to_save,
     error_text,
     read_only_label,
     set_buddies,
@@ -50,8 +50,11 @@ ITEM_COLUMNS = ("Показатель", "Ед.", "Порог «нужен кон
 THRESHOLD_COL = 2
 
 
-class SetsDialog(QDialog):
+class SetsDialog(ListEditorMixin, QDialog):
     """«Наборы показателей»."""
+
+    EDITOR_TITLE = "Наборы показателей"
+    EDITOR_WHAT = "Набор"
 
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -246,50 +249,11 @@ class SetsDialog(QDialog):
             self.current_id = wanted
             self._show(self.current_set())
 
+    def _entries(self) -> list[SetRow]:
+        return self.sets
+
     def current_set(self) -> SetRow | None:
-        r = self.list.currentRow()
-        return self.sets[r] if 0 <= r < len(self.sets) else None
-
-    def _edited(self) -> None:
-        if not self._filling and self.may_edit:
-            self.dirty = True
-
-    def _may_leave(self) -> bool:
-        """Unsaved edits of the shown set: written, dropped, or stay (False)."""
-        if not self.dirty:
-            return True
-        answer = ask_to_save(self, "Наборы показателей", "Набор")
-        if answer == "cancel" or (answer == "save" and not self._write()):
-            return False
-        self.dirty = False
-        return True
-
-    def _select_id(self, set_id: int | None) -> None:
-        ids = [st.id for st in self.sets]
-        self._filling = True
-        try:
-            self.list.setCurrentRow(ids.index(set_id) if set_id in ids else -1)
-        finally:
-            self._filling = False
-
-    def _picked(self) -> None:
-        if self._filling:
-            return
-        st = self.current_set()
-        if st is None or st.id == self.current_id and not self.dirty:
-            return
-        if not self._may_leave():
-            self._select_id(self.current_id)
-            return
-        st = self.current_set()
-        if st is None:
-            return
-        self.current_id = st.id
-        self._show(st)
-
-    def done(self, result: int) -> None:
-        if self._may_leave():
-            super().done(result)
+        return self.current_entry()  # type: ignore[no-any-return]
 
     def _show(self, st: SetRow | None) -> None:
         self._filling = True
