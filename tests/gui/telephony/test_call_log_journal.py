@@ -33,7 +33,9 @@ def test_journal_lists_calls_and_calls_back(qtbot, demo_base) -> None:  # noqa: 
     qtbot.waitUntil(lambda: len(model.rows) == 2 and all(r.missed or r.duration_s
                                                          for r in model.rows), timeout=15000)
     answered, missed = model.rows  # newest first
-    assert missed.missed and not answered.missed and answered.duration_s == 1
+    # talk_s=1.1: a loaded CI machine (xdist workers) delays the simulator's timers, so the
+    # recorded whole seconds may round up; the talk time is never shorter than asked.
+    assert missed.missed and not answered.missed and 1 <= answered.duration_s <= 4
     missed_row = model.rows.index(missed)
     brush = model.data(model.index(missed_row, Column.NUMBER), Qt.ItemDataRole.ForegroundRole)
     assert brush.color() == MISSED_COLOUR
