@@ -10,7 +10,9 @@ from vostok_desktop.plugins import PluginApi
 
 
 def register(api: PluginApi) -> None:
+    from vostok_reports import campaigns, competitors, education, sales
     from vostok_reports.definitions import BUILTIN_REPORTS
 
-    for definition in BUILTIN_REPORTS:
+    for definition in (*BUILTIN_REPORTS, *sales.REPORTS, *campaigns.REPORTS,
+                       *competitors.REPORTS, *education.REPORTS):
         api.add_report_definition(definition)

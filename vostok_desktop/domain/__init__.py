@@ -2,13 +2,17 @@
 
 from vostok_desktop.domain import (  # noqa: F401 - registers models
     access,
+    campaigns,
+    competitors,
     documents,
+    education,
     hotline,
     installations,
     kpi,
     money,
     quotas,
     reference,
+    sales,
     work,
 )
 from vostok_desktop.domain.base import Base

@@ -60,6 +60,11 @@ class Right(enum.StrEnum):
     MONEY_QUOTAS = "money.quotas"
     KPI_SETUP = "kpi.setup"
     KPI_PLANS = "kpi.plans"
+    SALES_SETUP = "sales.setup"
+    SALES_LEADS = "sales.leads"
+    CAMPAIGNS_MANAGE = "campaigns.manage"
+    COMPETITORS_CATALOGUE = "competitors.catalogue"
+    EDUCATION_EVENTS = "education.events"
 
 
 RIGHT_TITLES: dict[Right, str] = {
@@ -87,6 +92,11 @@ RIGHT_TITLES: dict[Right, str] = {
     Right.MONEY_QUOTAS: "Квоты КК/ОГ",
     Right.KPI_SETUP: "Настройка показателей KPI",
     Right.KPI_PLANS: "Планы KPI",
+    Right.SALES_SETUP: "Настройка продаж",
+    Right.SALES_LEADS: "Загрузка заявок",
+    Right.CAMPAIGNS_MANAGE: "Кампании обзвона",
+    Right.COMPETITORS_CATALOGUE: "Справочник конкурентов",
+    Right.EDUCATION_EVENTS: "Учебный центр",
 }
 
 # What a new base gives each role; administrators change it in «Пользователи и права».

@@ -171,6 +171,16 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "report.receivables": "",
     "report.sales_funnel": "",
     "report.employee_diary": "",
+    # -- pivot reports added by the areas below and by issue 15's leftovers --
+    # (reports: add rows here)
+    # -- sales (leads, deals, stages, needs) --
+    # (sales: add rows here)
+    # -- telemarketing (call campaigns) --
+    # (campaigns: add rows here)
+    # -- competitors --
+    # (competitors: add rows here)
+    # -- education services («Учебный центр») --
+    # (education: add rows here)
 }
 
 
@@ -226,6 +236,10 @@ ACTION_RIGHTS: dict[str, str] = {
     "money.vip_recalculate": "money.discounts",
     "money.price_import": "money.prices",
     "money.quota_mark": "distributives.move",
+    # (sales: add rights rows here)
+    # (campaigns: add rights rows here)
+    # (competitors: add rights rows here)
+    # (education: add rights rows here)
 }
 
 

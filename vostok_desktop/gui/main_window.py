@@ -173,6 +173,15 @@ class MainWindow(QMainWindow):
         from vostok_desktop.gui.kpi import install_kpi
 
         install_kpi(self, catalogue_provider=reports.catalogue.titles)
+        from vostok_desktop.gui.campaigns import install_campaigns
+        from vostok_desktop.gui.competitors import install_competitors
+        from vostok_desktop.gui.education import install_education
+        from vostok_desktop.gui.sales import install_sales
+
+        install_sales(self)
+        install_campaigns(self)
+        install_competitors(self)
+        install_education(self)
 
     def _add_agent(self, spec: AgentSpec) -> None:
         dock = QDockWidget(spec.title, self)

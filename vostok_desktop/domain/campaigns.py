@@ -1,0 +1,3 @@
+"""campaigns (placeholder; the area brings its models)."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The campaigns area's services (no Qt)."""

@@ -1,0 +1,1 @@
+"""The competitors area's services (no Qt)."""

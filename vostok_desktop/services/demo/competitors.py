@@ -1,0 +1,14 @@
+"""Demo data for the competitors area (placeholder until the area's change fills it)."""
+
+from __future__ import annotations
+
+from vostok_desktop.services.demo.common import AreaContext
+
+TABLES: tuple[str, ...] = ()
+
+
+def add_competitors(area: AreaContext) -> None:
+    """The area's demo step (runs inside the load's transaction)."""
+
+
+__all__ = ["TABLES", "add_competitors"]

@@ -1,0 +1,1 @@
+"""The education area's services (no Qt)."""
