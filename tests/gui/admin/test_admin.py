@@ -9,8 +9,10 @@ editable without logins.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -191,7 +193,7 @@ def test_unticked_right_is_refused_by_the_database(
         matrix = dialog.matrix
         matrix.set_right(EmployeeRole.OPERATOR.value, Right.CLIENT_CREATE, False)
         assert matrix.changed_roles() == [EmployeeRole.OPERATOR.value]
-        header = dialog.roles_table.verticalHeaderItem(
+        header = dialog.roles_table.horizontalHeaderItem(
             [r.role for r in matrix.roles].index(EmployeeRole.OPERATOR.value))
         assert header.text().startswith("●")  # the changed role is marked
         dialog.save_roles_button.click()
@@ -392,7 +394,13 @@ def test_pages_render_with_russian_texts_in_view(
         assert not dialog.grab().isNull()
     assert dialog.export_table.rowCount() >= 1
     assert dialog.export_table.item(0, 4).text() == "42"
-    # Every right's column fits in the dialog: the matrix needs no horizontal scrolling.
+    # Every role's column fits in the dialog: the matrix needs no horizontal scrolling
+    # (the rights are rows and scroll down).
+    dialog.pages.setCurrentIndex(ROLES_PAGE)
+    QApplication.processEvents()
+    png_dir = Path(os.environ.get("VOSTOK_PNG_DIR", tmp_path))
+    png_dir.mkdir(parents=True, exist_ok=True)
+    assert dialog.grab().save(str(png_dir / "users_rights_roles.png"))
     table = dialog.roles_table
     assert table.horizontalHeader().length() + table.verticalHeader().width() <= \
         table.viewport().width() + table.verticalHeader().width()

@@ -1,7 +1,10 @@
-"""«Роли и права»: roles down, rights across (check boxes), each role's visibility.
+"""«Роли и права»: rights down, roles across (check boxes), each role's visibility in
+the first row.
 
 Built from the base's catalogue of rights, so it stays in code (not in a .ui form). The
-rights' long Russian titles are written upwards in the header, so twelve columns fit.
+rights grow with every area (thirty and more) while the roles stay six, so the rights
+are the rows: their long Russian titles read naturally and the table scrolls down,
+never sideways.
 One press of «Сохранить» stores every changed role (``access.save_role``); taking
 «Пользователи и права» from the administrators' own role is asked about first.
 """
@@ -16,7 +19,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
-    QSize,
     Qt,
 )
 from PySide6.QtGui import QFont, QMouseEvent, QPainter
@@ -29,11 +31,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionHeader,
     QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
-    QWidget,
 )
 
 from vostok_desktop.db import OpenedBase
@@ -42,64 +42,23 @@ from vostok_desktop.domain.org import EmployeeRole
 from vostok_desktop.gui.admin.accounts import show_message
 from vostok_desktop.services.access import rights as access
 
-VISIBILITY_COLUMN = 0
+VISIBILITY_ROW = 0
 VISIBILITY_HEADER = "Видимость клиентов"
 UNSAVED = "Есть несохранённые изменения."
+# Short choices for the narrow role columns (the row is «Видимость клиентов»); the full
+# title is each choice's tooltip.
+VISIBILITY_SHORT = {Visibility.ALL: "Все", Visibility.DEPARTMENT: "Свой отдел",
+                    Visibility.OWN: "Только свои"}
 
 
-def two_lines(title: str, limit: int = 22) -> str:
-    """A long title broken at the space nearest its middle (the header is upright)."""
+def two_lines(title: str, limit: int = 14) -> str:
+    """A role's title broken at the space nearest its middle (the columns stay narrow)."""
     if len(title) <= limit or " " not in title:
         return title
     middle = len(title) // 2
     spaces = [i for i, ch in enumerate(title) if ch == " "]
     cut = min(spaces, key=lambda i: abs(i - middle))
     return title[:cut] + "\n" + title[cut + 1:]
-
-
-class UpwardHeader(QHeaderView):
-    """A horizontal header whose sections (but ``level``) are written bottom to top."""
-
-    def __init__(self, level: set[int], parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Horizontal, parent)
-        self.level = level
-        self.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
-
-    def _text(self, section: int) -> str:
-        model = self.model()
-        value = model.headerData(section, self.orientation()) if model is not None else None
-        return str(value or "")
-
-    def paintSection(self, painter: QPainter, rect: QRect, section: int) -> None:  # noqa: N802
-        if not rect.isValid():
-            return
-        option = QStyleOptionHeader()
-        self.initStyleOption(option)
-        option.rect = rect
-        option.section = section
-        option.text = ""
-        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
-        painter.save()
-        painter.setPen(self.palette().color(self.palette().ColorRole.ButtonText))
-        text = self._text(section)
-        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        if section in self.level:
-            painter.drawText(rect.adjusted(6, 4, -4, -6),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
-                             | Qt.TextFlag.TextWordWrap, text)
-        else:
-            painter.translate(rect.left(), rect.bottom())
-            painter.rotate(-90)
-            painter.drawText(QRect(6, 0, rect.height() - 10, rect.width()), flags, text)
-        painter.restore()
-
-    def sectionSizeFromContents(self, section: int) -> QSize:  # noqa: N802
-        if section in self.level:
-            return super().sectionSizeFromContents(section)
-        metrics = self.fontMetrics()
-        lines = self._text(section).split("\n")
-        longest = max(metrics.horizontalAdvance(line) for line in lines)
-        return QSize(metrics.lineSpacing() * len(lines) + 2, longest + 18)
 
 
 class CentredCheckDelegate(QStyledItemDelegate):
@@ -166,12 +125,12 @@ class RightsMatrix:
         self.saved: dict[str, RoleState] = {}
         self.combos: dict[str, QComboBox] = {}
         self._filling = False
-        table.setHorizontalHeader(UpwardHeader({VISIBILITY_COLUMN}, table))
         table.setItemDelegate(CentredCheckDelegate(table))
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setHighlightSections(False)
-        table.verticalHeader().setDefaultSectionSize(30)
+        table.verticalHeader().setHighlightSections(False)
+        table.verticalHeader().setDefaultSectionSize(26)
         table.itemChanged.connect(self._item_changed)
         save_button.clicked.connect(self.save)
         revert_button.clicked.connect(self.reload)
@@ -186,33 +145,30 @@ class RightsMatrix:
         table = self.table
         table.clear()
         self.combos.clear()
-        table.setColumnCount(len(self.rights) + 1)
-        table.setRowCount(len(self.roles))
-        header = QTableWidgetItem(VISIBILITY_HEADER)
-        table.setHorizontalHeaderItem(VISIBILITY_COLUMN, header)
-        for column, (_code, title) in enumerate(self.rights, start=1):
-            item = QTableWidgetItem(two_lines(title))
+        table.setRowCount(len(self.rights) + 1)
+        table.setColumnCount(len(self.roles))
+        table.setVerticalHeaderItem(VISIBILITY_ROW, QTableWidgetItem(VISIBILITY_HEADER))
+        for row, (_code, title) in enumerate(self.rights, start=1):
+            item = QTableWidgetItem(title)
             item.setToolTip(title)
-            table.setHorizontalHeaderItem(column, item)
-        for row, role in enumerate(self.roles):
-            table.setVerticalHeaderItem(row, QTableWidgetItem(role.title))
+            table.setVerticalHeaderItem(row, item)
+        for column, role in enumerate(self.roles):
+            table.setHorizontalHeaderItem(column, QTableWidgetItem(two_lines(role.title)))
             combo = QComboBox()
             for visibility in Visibility:
-                combo.addItem(VISIBILITY_TITLES[visibility], visibility.value)
+                combo.addItem(VISIBILITY_SHORT[visibility], visibility.value)
+                combo.setItemData(combo.count() - 1, VISIBILITY_TITLES[visibility],
+                                  Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(combo.findData(role.visibility.value))
-            # As wide as the longest choice and no wider, so every right's column still
-            # fits beside it; «свои» — where the employee is responsible — in the tooltip.
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(max(len(t) for t in VISIBILITY_TITLES.values()))
             combo.setItemData(combo.findData(Visibility.OWN.value),
-                              "Клиенты, где сотрудник — ответственный или автор",
+                              "Только свои клиенты: где сотрудник — ответственный или автор",
                               Qt.ItemDataRole.ToolTipRole)
+            combo.setToolTip(f"{role.title}: {VISIBILITY_HEADER.lower()}")
             combo.setAccessibleName(f"{role.title}: {VISIBILITY_HEADER.lower()}")
-            combo.currentIndexChanged.connect(lambda _i, r=row: self._row_changed(r))
+            combo.currentIndexChanged.connect(lambda _i, c=column: self._column_changed(c))
             self.combos[role.role] = combo
-            table.setCellWidget(row, VISIBILITY_COLUMN, combo)
-            for column, (code, title) in enumerate(self.rights, start=1):
+            table.setCellWidget(VISIBILITY_ROW, column, combo)
+            for row, (code, title) in enumerate(self.rights, start=1):
                 item = QTableWidgetItem()
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                               | Qt.ItemFlag.ItemIsUserCheckable)
@@ -221,19 +177,22 @@ class RightsMatrix:
                 item.setToolTip(f"{role.title}: {title}")
                 table.setItem(row, column, item)
         hh = table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(VISIBILITY_COLUMN, QHeaderView.ResizeMode.Fixed)
-        widest = max((c.sizeHint().width() for c in self.combos.values()), default=200)
-        table.setColumnWidth(VISIBILITY_COLUMN, widest + 8)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # «Только свои» must be readable in the narrowest column.
+        widest = max((c.sizeHint().width() for c in self.combos.values()), default=110)
+        hh.setMinimumSectionSize(min(widest + 4, 130))
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.setRowHeight(VISIBILITY_ROW, max(30, *(c.sizeHint().height() + 4
+                                                     for c in self.combos.values())))
         self._filling = False
-        for row in range(len(self.roles)):
-            self._row_changed(row)
+        for column in range(len(self.roles)):
+            self._column_changed(column)
         show_message(self.status_label, "")
 
     # -- state ---------------------------------------------------------------------------
     def current(self, role: str) -> RoleState:
-        row = next(i for i, r in enumerate(self.roles) if r.role == role)
-        ticked = frozenset(code for column, (code, _t) in enumerate(self.rights, start=1)
+        column = next(i for i, r in enumerate(self.roles) if r.role == role)
+        ticked = frozenset(code for row, (code, _t) in enumerate(self.rights, start=1)
                            if self.table.item(row, column).checkState() == Qt.CheckState.Checked)
         return RoleState(ticked, Visibility(self.combos[role].currentData()))
 
@@ -242,8 +201,8 @@ class RightsMatrix:
 
     def set_right(self, role: str, right: Right | str, granted: bool) -> None:
         """Tick or untick a cell (what a click or Space does)."""
-        row = next(i for i, r in enumerate(self.roles) if r.role == role)
-        column = 1 + [code for code, _t in self.rights].index(str(right))
+        column = next(i for i, r in enumerate(self.roles) if r.role == role)
+        row = 1 + [code for code, _t in self.rights].index(str(right))
         self.table.item(row, column).setCheckState(
             Qt.CheckState.Checked if granted else Qt.CheckState.Unchecked)
 
@@ -253,18 +212,18 @@ class RightsMatrix:
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if not self._filling:
-            self._row_changed(item.row())
+            self._column_changed(item.column())
 
-    def _row_changed(self, row: int) -> None:
-        if self._filling or row >= len(self.roles):
+    def _column_changed(self, column: int) -> None:
+        if self._filling or column >= len(self.roles):
             return
-        role = self.roles[row]
-        header = self.table.verticalHeaderItem(row)
+        role = self.roles[column]
+        header = self.table.horizontalHeaderItem(column)
         dirty = self.current(role.role) != self.saved[role.role]
         font = QFont(self.table.font())
         font.setBold(dirty)
         header.setFont(font)
-        header.setText(("● " if dirty else "") + role.title)
+        header.setText(("● " if dirty else "") + two_lines(role.title))
         header.setToolTip("Изменено, не сохранено" if dirty else "")
         any_dirty = dirty or bool(self.changed_roles())
         self.save_button.setEnabled(any_dirty)
@@ -330,6 +289,6 @@ class RightsMatrix:
         return True
 
     def _mark_saved(self, roles: list[str]) -> None:
-        for row, role in enumerate(self.roles):
+        for column, role in enumerate(self.roles):
             if role.role in roles:
-                self._row_changed(row)
+                self._column_changed(column)
