@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
@@ -136,3 +138,19 @@ def test_vip_recalculation_command_says_how_many_changed(qtbot, window) -> None:
     box = area.message_box
     assert box.isVisible() and box.text() == area.last_message
     box.accept()
+
+
+def test_f5_rebuilds_the_money_report_in_front(qtbot, window) -> None:  # noqa: ANN001
+    """The window's F5 («Перечитать») builds the money report in front again — it is the
+    same key the other tabs refresh with, so it is not a shortcut of the tab's own."""
+    window.context.actions.trigger("money.reports")
+    reports = window.tabs.currentWidget()
+    assert isinstance(reports, MoneyReportsWidget)
+    page = reports.current_page()
+    qtbot.waitUntil(lambda: page.ran_once and not page.running(), timeout=15000)
+    generation = page._generation
+    page.setFocus()
+    QTest.keyClick(page, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: page._generation == generation + 1 and not page.running(),
+                    timeout=15000)
+    assert page.status_label.text() != "Отчёт формируется…"

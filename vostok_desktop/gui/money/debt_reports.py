@@ -1,6 +1,6 @@
 """«Отчёты по деньгам»: «Оперативная задолженность по клиентам» (on a date, by ageing
 bucket, per direction), «Поступление денег» for a period and «Анализ платежной
-культуры». One tab each; «Сформировать» (F5) builds on a worker, «В Excel…» (Ctrl+E)
+культуры». One tab each; «Сформировать» (the window's F5) builds on a worker, «В Excel…» (Ctrl+E)
 goes through the export gate (right export.excel and the export log) — the report pages
 of the distributives reports window, reused."""
 
@@ -113,10 +113,14 @@ class MoneyReportsWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         scope = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence("F5"), self, lambda: self.current_page().run(), context=scope)
         QShortcut(QKeySequence("Ctrl+E"), self, lambda: self.current_page().export(),
                   context=scope)
         self.tabs.currentChanged.connect(lambda _i: self._first_run())
+
+    def refresh(self) -> None:
+        """«Сформировать» the report in front: the window's F5 («Перечитать») lands here
+        (a shortcut of our own on F5 was ambiguous with it and did nothing)."""
+        self.current_page().run()
 
     def current_page(self) -> ReportPage:
         return self.tabs.currentWidget()  # type: ignore[return-value]
