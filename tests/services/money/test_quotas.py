@@ -125,8 +125,14 @@ def test_report_numbers_counted_by_hand(qrig: QuotaRig) -> None:
     assert got["Продажи", "ОГ"] == (None, None, None, 1, None, None, False)
     # «Сервис»: Ромашка and Василёк (Борис answers for both), each client once.
     assert got["Сервис", "КК"] == (5, D("80.00"), 4, 4, D("80.00"), 0, False)
-    # Before Василёк's second mark began there was one КК fewer.
-    assert _by(quotas.kc_discounts(qrig.rig.base, date(2026, 1, 31)))["Сервис", "КК"][3] == 3
+    # On 31.01 Василёк's second mark had not begun, but the distributive disconnected
+    # on 15.02 was still served then, with its open mark: it counts for that day.
+    on_january = _by(quotas.kc_discounts(qrig.rig.base, date(2026, 1, 31)))
+    assert on_january["Сервис", "КК"][3] == 4  # r_kk1, r_kk2, v_kk1, v_gone
+    assert on_january["Вся компания", "КК"][3] == 4
+    # The day before the disconnection all five count, the day after four.
+    assert _by(quotas.kc_discounts(qrig.rig.base, date(2026, 2, 14)))["Сервис", "КК"][3] == 5
+    assert _by(quotas.kc_discounts(qrig.rig.base, date(2026, 2, 16)))["Сервис", "КК"][3] == 4
     table = quotas.kc_discounts_table(qrig.rig.base, ON)
     assert table.columns[-1] == "Сверх плана"
     assert list(quotas.over_plan_rows(table)) == [2]

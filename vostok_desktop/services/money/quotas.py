@@ -20,11 +20,15 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, delete, func, or_, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Client, Department, Employee, Responsibility
-from vostok_desktop.domain.distributives import Distributive, DistributiveStatus
+from vostok_desktop.domain.distributives import (
+    Distributive,
+    DistributiveMovement,
+    DistributiveStatus,
+)
 from vostok_desktop.domain.quotas import (
     DEFAULT_MAX_PERCENT,
     QUOTA_KIND_TITLES,
@@ -390,22 +394,37 @@ def _client_departments():  # noqa: ANN202
     return union(by_creator, by_responsible).subquery("client_departments")
 
 
+def _state_on(on: date):  # noqa: ANN202
+    """Per distributive, its state on ``on``: the last movement on or before that day
+    (movements record the state they leave, see services/distributives/state.py)."""
+    mv = DistributiveMovement
+    last = (select(mv.id).where(mv.distributive_id == DistributiveKcQuota.distributive_id,
+                                mv.moved_on <= on)
+            .order_by(mv.moved_on.desc(), mv.id.desc()).limit(1)
+            .correlate(DistributiveKcQuota).scalar_subquery())
+    return aliased(mv, name="state_on"), last
+
+
 def kc_discounts(base: OpenedBase, on: date) -> list[QuotaReportRow]:
     """«Скидки КЦ» on ``on``: the company, then each department with a plan or a fact
-    in the plans' year, × КК / ОГ."""
-    m, d = DistributiveKcQuota, Distributive
+    in the plans' year, × КК / ОГ. A mark counts when it is open on that day and its
+    distributive was served then — by the client it had then (a distributive
+    disconnected or moved since still counts for the days before)."""
+    m = DistributiveKcQuota
+    st, last = _state_on(on)
     open_on = and_(m.valid_from <= on, or_(m.valid_to.is_(None), m.valid_to >= on),
-                   d.status == DistributiveStatus.SERVED, d.client_id.is_not(None))
+                   st.status_after == DistributiveStatus.SERVED,
+                   st.to_client_id.is_not(None))
     with base.sessions() as s:
-        company = dict(s.execute(select(m.kind, _count(m.id))
-                                 .join(d, d.id == m.distributive_id)
+        company = dict(s.execute(select(m.kind, _count(m.id)).select_from(m)
+                                 .join(st, st.id == last)
                                  .where(open_on).group_by(m.kind)).tuples().all())
         cd = _client_departments()
         by_dep: dict[tuple[int, QuotaKind], int] = {
             (r[0], QuotaKind(r[1])): r[2] for r in s.execute(
-                select(cd.c.department_id, m.kind, _count(m.id))
-                .join(d, d.id == m.distributive_id)
-                .join(cd, cd.c.client_id == d.client_id)
+                select(cd.c.department_id, m.kind, _count(m.id)).select_from(m)
+                .join(st, st.id == last)
+                .join(cd, cd.c.client_id == st.to_client_id)
                 .where(open_on).group_by(cd.c.department_id, m.kind))}
         p = KcQuotaPlan
         saved = {(r[0], QuotaKind(r[1])): (r[2], Decimal(r[3])) for r in s.execute(
