@@ -75,8 +75,16 @@ class ContactCard(EditableCard):
         for edit in (self.last_name_edit, self.first_name_edit, self.middle_name_edit,
                      self.position_edit, self.birthday_edit):
             edit.textChanged.connect(lambda _t: self._edited())
-        for text in (self.interests_edit, self.competitor_edit, self.notes_edit):
+        for text in (self.interests_edit, self.notes_edit):
             text.textChanged.connect(self._edited)
+        # The attitude to competitors comes from the documents «Конкурент клиента»
+        # (the client card's page «Конкуренты»); the old free text is shown after it.
+        self.competitor_edit.setReadOnly(True)
+        self.competitor_edit.setPlaceholderText(
+            "Не указано. Отношение к конкуренту задаётся в документе «Конкурент клиента» "
+            "(карточка клиента, страница «Конкуренты»).")
+        self.competitor_edit.setToolTip(
+            "Из документов «Конкурент клиента»: карточка клиента, страница «Конкуренты»")
         self.stop_list_check.toggled.connect(lambda _b: self._edited())
         self.last_name_edit.textChanged.connect(
             lambda t: mark(self.last_name_edit, self.last_name_error,
@@ -108,7 +116,7 @@ class ContactCard(EditableCard):
         self.birthday_edit.setText(data.birthday.strftime("%d.%m.%Y") if data.birthday else "")
         self.stop_list_check.setChecked(data.stop_list)
         self.interests_edit.setPlainText(data.interests or "")
-        self.competitor_edit.setPlainText(data.competitor_attitude or "")
+        self.competitor_edit.setPlainText(self._attitudes(data))
         self.notes_edit.setPlainText(data.notes or "")
         self._fill_shared_editors(data)
         mark(self.last_name_edit, self.last_name_error, None)
@@ -125,12 +133,20 @@ class ContactCard(EditableCard):
         self._maybe_history()
         self._filled()
 
+    def _attitudes(self, data: ContactData) -> str:
+        from vostok_desktop.services.competitors.documents import (
+            attitude_text,
+            attitudes_of_contact,
+        )
+
+        rows = attitudes_of_contact(self.context.base, data.id) if data.id else []
+        return attitude_text(rows, data.competitor_attitude or "")
+
     def form_state(self) -> Any:
         return (self.last_name_edit.text(), self.first_name_edit.text(),
                 self.middle_name_edit.text(), self.position_edit.text(),
                 self.birthday_edit.text(), self.stop_list_check.isChecked(),
-                self.interests_edit.toPlainText(), self.competitor_edit.toPlainText(),
-                self.notes_edit.toPlainText(), self.phones.rows(), self.emails.rows(),
+                self.interests_edit.toPlainText(), self.notes_edit.toPlainText(), self.phones.rows(), self.emails.rows(),
                 tuple(sorted(self.custom.texts().items())))
 
     def collect(self) -> ContactData:
@@ -142,7 +158,6 @@ class ContactCard(EditableCard):
         d.birthday = parse_date(self.birthday_edit.text(), "birthday", "День рождения")
         d.stop_list = self.stop_list_check.isChecked()
         d.interests = self.interests_edit.toPlainText()
-        d.competitor_attitude = self.competitor_edit.toPlainText()
         d.notes = self.notes_edit.toPlainText()
         self._collect_shared_editors(d)
         return d

@@ -40,11 +40,14 @@ CONTACT_FIELD_TITLES: dict[str, str] = {
     "birthday": "День рождения",
     "interests": "Интересы",
     "stop_list": "Стоп-лист",
-    "competitor_attitude": "Отношение к конкурентам",
+    "competitor_attitude": "Отношение к конкурентам (прежняя запись)",
     "notes": "Примечание",
 }
 
 CONTACT_FIELDS = tuple(CONTACT_FIELD_TITLES)
+# The old free text «Отношение к конкурентам» is read, never written any more: the
+# attitude is kept per competitor in the documents «Конкурент клиента» (migration 0020).
+CONTACT_WRITTEN = tuple(f for f in CONTACT_FIELDS if f != "competitor_attitude")
 
 
 @dataclass
@@ -126,7 +129,7 @@ def _write_contact(s: Session, d: ContactData, employee_id: int | None) -> int:
     now = utcnow()
     assert d.client_id is not None
     contact = write_card_row(
-        s, "contact", Contact, d, CONTACT_FIELDS, employee_id, now,
+        s, "contact", Contact, d, CONTACT_WRITTEN, employee_id, now,
         options=[selectinload(Contact.phones), selectinload(Contact.emails)],
         create={"client_id": d.client_id}, client_of=lambda c: c.client_id)
     client_id = contact.client_id
