@@ -36,6 +36,8 @@ BENCHMARKS: dict[str, str] = {
                      "stock, overdue demos; RLS ratios on PostgreSQL",
     "pivot": "report «Контакты с клиентами» employee x month over 50 x scale work records: "
              "owner and manager medians, GUI timer gap",
+    "campaign_keys": "keyboard path of a campaign call: keys and ms from «Следующий» to a "
+                     "saved result",
 }
 
 
@@ -138,6 +140,13 @@ def bench_pivot(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]
         return base.dialect, run(base, scale)
 
 
+def bench_campaign_keys(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
+    from benchmarks.bench_campaign_keys import run
+
+    with filled_base(scale, base_arg) as base:
+        return base.dialect, run(base, scale)
+
+
 def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, float]]:
     """Spawn the probe in fresh processes, alternating bare and app, 7 runs each."""
     import tempfile
@@ -177,7 +186,8 @@ def bench_startup(scale: int, base_arg: str | None) -> tuple[str, dict[str, floa
 RUNNERS = {"load": bench_load, "agents": bench_agents, "caller": bench_caller,
            "office": bench_office, "startup": bench_startup, "server": bench_server,
            "distributives": bench_distributives, "billing": bench_billing,
-           "payments": bench_payments, "pivot": bench_pivot}
+           "payments": bench_payments, "pivot": bench_pivot,
+           "campaign_keys": bench_campaign_keys}
 
 
 def main(argv: list[str] | None = None) -> int:
