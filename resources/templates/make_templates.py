@@ -303,6 +303,34 @@ def reconciliation() -> Document:
     return doc
 
 
+def employee_diary() -> Document:
+    doc = _new("Ежедневник сотрудника")
+    doc.add_paragraph("Сотрудник: {{ employee.full_name }}{% if employee.department %}, "
+                      "{{ employee.department }}{% endif %}")
+    doc.add_paragraph("Период: {{ document.period }}")
+    table = doc.add_table(rows=1, cols=6)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells,
+                          ("День", "Время", "Что", "Клиент", "Тема", "Отметка"), strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    table.add_row().cells[0].text = "{%tr for item in items %}"
+    row = table.add_row().cells
+    for cell, text in zip(row, ("{{ item.day }}", "{{ item.time }}", "{{ item.kind }}",
+                                "{{ item.client }}", "{{ item.subject }}", "{{ item.mark }}"),
+                          strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(10)
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    _widths(table, (3.0, 1.8, 2.6, 3.2, 3.7, 2.7))
+    doc.add_paragraph("Всего дел: {{ document.count }}, выполнено: {{ document.done }}.")
+    doc.add_paragraph()
+    doc.add_paragraph("Распечатано {{ today }}{% if document.printed_by %}, "
+                      "{{ document.printed_by }}{% endif %}")
+    return doc
+
+
 DEFAULTS = {
     "client_card.docx": client_card,
     "contact_list.docx": contact_list,
@@ -311,6 +339,7 @@ DEFAULTS = {
     "act.docx": act,
     "letter.docx": letter,
     "reconciliation.docx": reconciliation,
+    "employee_diary.docx": employee_diary,
 }
 
 

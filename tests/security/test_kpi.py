@@ -170,3 +170,59 @@ def test_authors_and_editors_are_the_login(office: Office) -> None:
         assert [i.threshold for i in sets.get_set(base, sid).items] == [3]
     finally:
         base.close()
+
+
+NEW_KIND = ("insert into assignment_kinds (name, distributed) values (%s, true) "
+            "returning id")
+
+
+def test_the_distribution_fact_is_written_only_with_the_work_settings_right(
+        office: Office) -> None:
+    """«Факт для распределения» (0022) is a column of the assignment kind: a login without
+    «Настройка поручений и плана распределения» cannot set or clear it, from psql or the
+    program; deleting the indicator (under «Настройка показателей KPI» alone) empties it."""
+    from sqlalchemy.exc import DBAPIError
+
+    from vostok_desktop.services.work import assignments as asg
+
+    k = _kpi(office)
+    with office.superuser() as su:
+        kind = su.execute(NEW_KIND, (f"Обзвон {k.tag}",)).fetchone()[0]
+        other = su.execute(NEW_INDICATOR, (f"д{k.tag}", None)).fetchone()[0]
+    set_fact = "update assignment_kinds set fact_indicator_id = %s where id = %s"
+    with office.psql("a") as conn:  # a manager
+        with pytest.raises(pgerr.InsufficientPrivilege,
+                           match="Настройка поручений и плана распределения"):
+            conn.execute(set_fact, (k.indicator, kind))
+    with office.psql("head") as conn:
+        conn.execute(set_fact, (k.indicator, kind))
+    with office.psql("a") as conn:
+        for args in ((None, kind), (other, kind)):
+            with pytest.raises(pgerr.InsufficientPrivilege,
+                               match="Настройка поручений и плана распределения"):
+                conn.execute(set_fact, args)
+    base = office.open_as("a")
+    try:
+        [row] = [r for r in asg.load_kinds(base) if r.id == kind]
+        assert row.fact_indicator_id == k.indicator  # everybody reads it
+        row.fact_indicator_id = None
+        with pytest.raises(DBAPIError, match="Настройка поручений и плана распределения"):
+            asg.save_kinds(base, [row], office.ids["a"])
+    finally:
+        base.close()
+    with office.superuser() as su:
+        assert su.execute("select fact_indicator_id from assignment_kinds where id = %s",
+                          (kind,)).fetchone() == (k.indicator,)
+        # The operator may set up KPI (and its plans, which go with a deleted indicator)
+        # but not the distribution.
+        su.execute("insert into role_rights (role, right_code) values ('operator', "
+                   "'kpi.setup'), ('operator', 'kpi.plans')")
+        su.execute("delete from kpi_set_items where indicator_id = %s", (k.indicator,))
+    with office.psql("op") as conn:
+        with pytest.raises(pgerr.InsufficientPrivilege,
+                           match="Настройка поручений и плана распределения"):
+            conn.execute(set_fact, (other, kind))
+        conn.execute("delete from kpi_indicators where id = %s", (k.indicator,))
+    with office.superuser() as su:
+        assert su.execute("select fact_indicator_id from assignment_kinds where id = %s",
+                          (kind,)).fetchone() == (None,)

@@ -135,6 +135,9 @@ class AssignmentKind(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     distributed: Mapped[bool] = mapped_column(default=False)
     direction_id: Mapped[int | None] = mapped_column(ForeignKey("directions.id"))
+    # The distribution's «fact»: this KPI indicator's value (None: open assignments).
+    fact_indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kpi_indicators.id", ondelete="SET NULL"))
 
 
 class DistributionPlan(Base):

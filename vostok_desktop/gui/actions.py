@@ -173,14 +173,67 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
     "report.employee_diary": "",
     # -- pivot reports added by the areas below and by issue 15's leftovers --
     # (reports: add rows here)
+    "report.service_scheme": "",
+    "report.print_diary": "",
     # -- sales (leads, deals, stages, needs) --
     # (sales: add rows here)
+    "sales.leads": "",
+    "sales.import_leads": "",
+    "sales.deals": "",
+    "sales.setup": "",
+    "sales.new_deal": "",
+    "lead_list.accept": "Return",
+    "lead_list.take": "F2",
+    "lead_list.reject": "Del",
+    "deal_list.new": "Ins",
+    "deal_list.open": "Return",
+    "deal_list.next_stage": "Ctrl+Right",
+    "client_deals.new": "Ins",
+    "report.deal_funnel": "",
+    "report.leads": "",
     # -- telemarketing (call campaigns) --
     # (campaigns: add rows here)
+    "campaigns.list": "",
+    "campaigns.work": "",
+    "campaigns.from_clients": "",
+    "campaigns.from_contacts": "",
+    "campaigns.lists": "",
+    "campaign_list.new": "Ins",
+    "campaign_list.work": "Return",
+    "campaign_list.edit": "F2",
+    "campaign_list.add_filter": "",
+    "campaign_list.start": "",
+    "campaign_list.close": "",
+    "campaign_work.next": "Ctrl+N",
+    "campaign_work.save": "Return",
+    "report.campaign_results": "",
     # -- competitors --
     # (competitors: add rows here)
+    "competitors.catalogue": "",
+    "competitors.document_new": "Ins",
+    "competitors.kit_new": "Ins",
+    "competitors.next_stage": "Ctrl+Right",
+    "competitors.counter_assignment": "Ctrl+Alt+P",
+    "report.competitors": "",
+    "report.competitor_shares": "",
+    "report.competitor_clashes": "",
     # -- education services («Учебный центр») --
     # (education: add rows here)
+    "education.events": "",
+    "education.new_event": "Ins",
+    "education.register": "",
+    "education.norms": "",
+    "education.next_stage": "Ctrl+Right",
+    "education.previous_stage": "Ctrl+Left",
+    "education.cancel_participant": "Del",
+    "education.no_show": "",
+    "education.restore_participant": "",
+    "education.feedback": "F4",
+    "education.issue_invoices": "",
+    "education.certificates": "",
+    "education.hand_over": "",
+    "report.education": "",
+    "report.education_funnel": "",
 }
 
 
@@ -237,9 +290,24 @@ ACTION_RIGHTS: dict[str, str] = {
     "money.price_import": "money.prices",
     "money.quota_mark": "distributives.move",
     # (sales: add rights rows here)
+    "sales.import_leads": "sales.leads",
+    "sales.setup": "sales.setup",
     # (campaigns: add rights rows here)
+    "campaigns.from_clients": "campaigns.manage",
+    "campaigns.from_contacts": "campaigns.manage",
+    "campaign_list.new": "campaigns.manage",
+    "campaign_list.edit": "campaigns.manage",
+    "campaign_list.add_filter": "campaigns.manage",
+    "campaign_list.start": "campaigns.manage",
+    "campaign_list.close": "campaigns.manage",
     # (competitors: add rights rows here)
+    "competitors.document_new": "client.edit",
+    "competitors.kit_new": "client.edit",
+    "competitors.next_stage": "client.edit",
+    "competitors.counter_assignment": "client.edit",
     # (education: add rights rows here)
+    "education.new_event": "education.events",
+    "education.issue_invoices": "money.documents",
 }
 
 

@@ -35,7 +35,7 @@ def window(qtbot, demo_base, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001
 def test_the_menu_opens_the_three_dialogs(qtbot, window) -> None:  # noqa: ANN001
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "KPI")
     assert [a.text() for a in menu.actions() if not a.isSeparator()] == [
-        "Панель показателей", "Мониторинг НСС",
+        "Панель показателей", "Мониторинг НСС", "Новая схема сервиса",
         "Показатели KPI…", "Планы KPI…", "Наборы показателей…"]
     registry = window.context.actions
     for action_id, kind in (("kpi.indicators", IndicatorsDialog), ("kpi.plans", PlansDialog),

@@ -1,6 +1,7 @@
 """KPI in the main window: the menu «KPI» with «Показатели KPI…», «Планы KPI…» and
-«Наборы показателей…», the tab «Панель показателей» (``kpi.dashboard``) and the employee
-card's page «Показатели».
+«Наборы показателей…», the tab «Панель показателей» (``kpi.dashboard``), the employee
+card's pages «Показатели» and «Мониторинг НСС», and the report «Новая схема сервиса»
+(``report.service_scheme``, in «KPI» and in «Отчёты → Работа с клиентами»).
 
 ``install_kpi(window, catalogue_provider=...)`` registers the commands in the one action
 registry and adds the menu; the dialogs' modules load on first use. Everybody may open
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 MENU_TITLE = "KPI"
 EMPLOYEE_PAGE = "page_kpi"
+NSS_PAGE = "page_nss_monitor"
+REPORTS_SECTION = "Работа с клиентами"
 CatalogueView = Mapping[str, tuple[str, Mapping[str, str]]]
 
 
@@ -65,6 +68,11 @@ class KpiArea:
 
         return open_monitor(self.window)
 
+    def open_service_scheme(self) -> Any:
+        from vostok_desktop.gui.kpi.service_scheme import open_scheme
+
+        return open_scheme(self.window)
+
     def open_dashboard(self) -> Any:
         """The tab «Панель показателей» (the open one is brought to the front)."""
         from vostok_desktop.gui.kpi.dashboard import TITLE, KpiDashboard
@@ -87,6 +95,22 @@ def _employee_page(context: Any, card: Any) -> Any:
     return EmployeeKpiPage(context, card)
 
 
+def _nss_page(context: Any, card: Any) -> Any:
+    from vostok_desktop.gui.kpi.nss_monitor import EmployeeNssPage
+
+    return EmployeeNssPage(context, card)
+
+
+def _add_to_reports_menu(window: QMainWindow, action: Any) -> None:
+    """Into «Отчёты → Работа с клиентами» (or «Отчёты» itself) when the menu is there."""
+    menu = window.menuBar().findChild(QMenu, "reports_menu")
+    if menu is None:
+        return
+    section = next((a.menu() for a in menu.actions()
+                    if a.menu() is not None and a.text() == REPORTS_SECTION), None)
+    (section or menu).addAction(action)
+
+
 def install_kpi(window: QMainWindow,
                 catalogue_provider: Callable[[], CatalogueView] = _no_catalogue) -> KpiArea:
     """Register the KPI commands and the menu «KPI» (before «Окна» / «Сервис»)."""
@@ -98,6 +122,7 @@ def install_kpi(window: QMainWindow,
         ("kpi.sets", "Наборы показателей…", area.open_sets),
         ("kpi.nss_monitor", "Мониторинг НСС", area.open_nss_monitor),
         ("kpi.dashboard", "Панель показателей", area.open_dashboard),
+        ("report.service_scheme", "Новая схема сервиса", area.open_service_scheme),
     ]
     for action_id, text, handler in commands:
         if action_id not in a:
@@ -111,15 +136,19 @@ def install_kpi(window: QMainWindow,
         bar.insertMenu(before, menu)
     else:
         bar.addMenu(menu)
-    for action_id in ("kpi.dashboard", "kpi.nss_monitor", None, "kpi.indicators",
-                      "kpi.plans", "kpi.sets"):
+    for action_id in ("kpi.dashboard", "kpi.nss_monitor", "report.service_scheme", None,
+                      "kpi.indicators", "kpi.plans", "kpi.sets"):
         if action_id is None:
             menu.addSeparator()
         else:
             menu.addAction(a.action(action_id))
+    _add_to_reports_menu(window, a.action("report.service_scheme"))
     pages = area.context.card_pages
-    if not any(spec.object_name == EMPLOYEE_PAGE for spec in pages.for_kind("employee")):
+    registered = {spec.object_name for spec in pages.for_kind("employee")}
+    if EMPLOYEE_PAGE not in registered:
         pages.register("employee", "Показатели", _employee_page, EMPLOYEE_PAGE)
+    if NSS_PAGE not in registered:
+        pages.register("employee", "Мониторинг НСС", _nss_page, NSS_PAGE)
     window.kpi = area  # type: ignore[attr-defined]
     return area
 

@@ -107,14 +107,22 @@ def ask_to_save(parent: QWidget, title: str, what: str) -> str:
 
 class ListEditorMixin:
     """A list of entries with the editor of the current one beside it: an edit marks the
-    editor dirty; leaving it (another entry, closing) asks to write, drop or stay.
-    The dialog sets ``EDITOR_TITLE`` / ``EDITOR_WHAT`` and has ``list``, ``current_id``,
-    ``dirty``, ``_filling``, ``may_edit``, ``_entries()``, ``_show(entry)`` and
-    ``_write() -> bool``."""
+    editor dirty; leaving it (another entry, closing) asks to write, drop or stay;
+    «Новый…» empties the editor, «Записать» writes it and re-reads the list.
+    The dialog sets ``EDITOR_TITLE`` / ``EDITOR_WHAT``, ``NEW_TEXT`` / ``SAVED_TEXT``
+    (the status after «Новый…» and after a write) and ``TABLE`` (announced after a write),
+    and has ``list``, ``status``, ``context``, ``current_id``, ``dirty``, ``_filling``,
+    ``may_edit``, ``reload(id)``, ``_entries()``, ``_show(entry)``, ``_first_field()``
+    and ``_save_entry() -> id`` (the service call; raises with the reason)."""
 
     EDITOR_TITLE = ""
     EDITOR_WHAT = ""
+    NEW_TEXT = ""
+    SAVED_TEXT = ""
+    TABLE = ""
     list: Any
+    status: Any
+    context: Any
     current_id: int | None
     dirty: bool
     _filling: bool
@@ -126,8 +134,49 @@ class ListEditorMixin:
     def _show(self, entry: Any) -> None:
         raise NotImplementedError
 
-    def _write(self) -> bool:
+    def _first_field(self) -> QWidget:
         raise NotImplementedError
+
+    def _save_entry(self) -> int:
+        raise NotImplementedError
+
+    def reload(self, select_id: int | None = None) -> None:
+        raise NotImplementedError
+
+    def new(self) -> None:
+        """An empty editor for a new entry (after asking about unsaved edits)."""
+        if not self.may_edit and self._entries():
+            return
+        if not self._may_leave():
+            return
+        self.current_id = None
+        self._filling = True
+        self.list.setCurrentRow(-1)
+        self._filling = False
+        self._show(None)
+        self._first_field().setFocus()
+        if self.may_edit:
+            self.status.setText(self.NEW_TEXT)
+
+    def save(self) -> bool:
+        if not self._write():
+            return False
+        self.reload(self.current_id)
+        self.status.setText(self.SAVED_TEXT)
+        return True
+
+    def _write(self) -> bool:
+        if not self.may_edit:
+            return False
+        try:
+            saved = self._save_entry()
+        except Exception as exc:  # noqa: BLE001 - refusals and server errors alike
+            self.status.setText(f"Не записано: {error_text(exc)}")
+            return False
+        self.current_id = saved
+        self.dirty = False
+        announce(self.context, self.TABLE)
+        return True
 
     def current_entry(self) -> Any:
         r, entries = self.list.currentRow(), self._entries()
@@ -173,3 +222,23 @@ class ListEditorMixin:
     def done(self, result: int) -> None:
         if self._may_leave():
             super().done(result)  # type: ignore[misc]
+
+
+def fit_text_column(table: Any, column: int, minimum_chars: int = 40) -> None:
+    """Columns to their contents, except ``column`` (long text such as «Причины»): it takes
+    the room left but at least ``minimum_chars`` wide, and wraps — the rows grow to show
+    all of it instead of cutting it off."""
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for c in range(table.model().columnCount()):
+        if c != column:
+            table.resizeColumnToContents(c)
+    used = sum(table.columnWidth(c) for c in range(table.model().columnCount()) if c != column)
+    room = table.viewport().width() - used - 2
+    table.setColumnWidth(column, max(room, table.fontMetrics().averageCharWidth()
+                                     * minimum_chars))
+    table.setWordWrap(True)
+    table.resizeRowsToContents()

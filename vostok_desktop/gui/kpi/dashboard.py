@@ -40,12 +40,12 @@ from vostok_desktop.gui.kpi.employee_page import (
     KIND_TITLES,
     NEAR_PLAN,
     PLAN_MET,
-    clear_plot,
+    add_legend,
     completion_colour,
     find_catalogue,
     format_percent,
     format_value,
-    new_plot,
+    new_chart,
     short_period,
 )
 from vostok_desktop.gui.operations import BackgroundOperation
@@ -411,14 +411,13 @@ class KpiDashboard(QWidget):
 
     def _chart(self, data: DashboardData, tile: Tile) -> QWidget:
         table = data.table
-        plot, bottom, left = new_plot()
+        chart = new_chart()
+        plot, bottom, left = chart.plot, chart.bottom, chart.left
         plot.setObjectName(f"chart_{tile.code}")
-        plot.setMinimumHeight(260)
-        clear_plot(plot)
+        chart.setMinimumHeight(260)
         who = data.lines.get(tile.code, [])
         if len(who) > 1:
-            plot.addLegend(offset=(-10, 5), labelTextColor="k",
-                           brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#bbb"))
+            add_legend(plot)
         x = list(range(len(table.periods)))
         for i, subject in enumerate(who):
             # An empty cell (a division by zero) is a gap in the line, not a zero.
@@ -442,7 +441,7 @@ class KpiDashboard(QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(caption)
-        layout.addWidget(plot, 1)
+        layout.addWidget(chart, 1)
         return box
 
 

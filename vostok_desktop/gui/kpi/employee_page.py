@@ -13,7 +13,6 @@ never waits for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from vostok_desktop.domain.kpi import PeriodKind
 from vostok_desktop.gui.operations import BackgroundOperation, OperationState
-from vostok_desktop.gui.reports.chart import PALETTE, RussianAxis
+from vostok_desktop.gui.reports.chart import PALETTE, ReportChart
 from vostok_desktop.services.kpi.facts import KpiSubject, KpiTable, compute_kpi
 from vostok_desktop.services.reports.catalogue import ReportCatalogue
 from vostok_desktop.services.reports.periods import MONTHS
@@ -114,26 +113,20 @@ def period_end(start: date, kind: PeriodKind) -> date:
     return date(start.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
-def new_plot() -> tuple[pg.PlotWidget, RussianAxis, RussianAxis]:
-    pg.setConfigOptions(antialias=True)
-    bottom, left = RussianAxis("bottom"), RussianAxis("left")
-    plot = pg.PlotWidget(axisItems={"bottom": bottom, "left": left})
-    plot.setBackground("w")
-    for axis in (bottom, left):
-        axis.setPen("k")
-        axis.setTextPen("k")
-    plot.showGrid(x=False, y=True, alpha=0.25)
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    return plot, bottom, left
+def new_chart() -> ReportChart:
+    """The report tab's chart (gui/reports/chart.py: Russian axis numbers, white, a grid;
+    ``clear()`` drops the legend too) for a KPI series: fixed — no mouse zoom — and
+    without the report's note line; draw on ``chart.plot``."""
+    chart = ReportChart()
+    chart.plot.setMouseEnabled(x=False, y=False)
+    chart.note.hide()
+    return chart
 
 
-def clear_plot(plot: pg.PlotWidget) -> None:
-    plot.clear()
-    legend = plot.plotItem.legend
-    if legend is not None:
-        legend.scene().removeItem(legend)
-        plot.plotItem.legend = None
+def add_legend(plot: pg.PlotWidget) -> None:
+    """The legend as the report charts have it."""
+    plot.addLegend(offset=(-10, 5), labelTextColor="k", brush=pg.mkBrush(255, 255, 255, 210),
+                   pen=pg.mkPen("#bbb"))
 
 
 # -- the page --------------------------------------------------------------------------------
@@ -242,7 +235,8 @@ class EmployeeKpiPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(lambda _i: self.drill())
         self.table.currentCellChanged.connect(lambda *_a: self._chart_current())
-        self.plot, self.bottom, self.left = new_plot()
+        self.chart = new_chart()
+        self.plot, self.bottom, self.left = self.chart.plot, self.chart.bottom, self.chart.left
         self.plot.setObjectName("kpi_chart")
         self.chart_title = QLabel()
         self.chart_title.setObjectName("kpi_chart_title")
@@ -250,7 +244,7 @@ class EmployeeKpiPage(QWidget):
         chart_layout = QVBoxLayout(chart_box)
         chart_layout.setContentsMargins(0, 0, 0, 0)
         chart_layout.addWidget(self.chart_title)
-        chart_layout.addWidget(self.plot, 1)
+        chart_layout.addWidget(self.chart, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(chart_box)
@@ -386,7 +380,7 @@ class EmployeeKpiPage(QWidget):
 
     def _chart_current(self) -> None:
         code = self.current_code()
-        clear_plot(self.plot)
+        self.chart.clear()
         if self.data is None or code is None:
             self.chart_title.setText("")
             return
@@ -398,12 +392,11 @@ class EmployeeKpiPage(QWidget):
         unit = table.units.get(code, "")
         self.chart_title.setText(f"{table.titles[code]}: динамика за "
                                  f"{self.year_spin.value()} год {KIND_TITLES[table.period_kind]}")
-        clear_plot(self.plot)
+        self.chart.clear()
         x = list(range(len(table.periods)))
         facts = [float(v) if v is not None else 0.0 for v in table.series(code, who)]
         plans = [table.plan(code, who, p) for p in table.periods]
-        self.plot.addLegend(offset=(-10, 5), labelTextColor="k",
-                            brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#bbb"))
+        add_legend(self.plot)
         self.plot.addItem(pg.BarGraphItem(x=x, height=facts, width=0.6, brush=PALETTE[0],
                                           pen=pg.mkPen("w", width=0.5), name="Факт"))
         if any(p is not None for p in plans):
@@ -495,10 +488,6 @@ class EmployeeKpiPage(QWidget):
 def employee_page(context: Any, card: Any) -> EmployeeKpiPage:
     """The factory for ``context.card_pages.register("employee", "Показатели", …)``."""
     return EmployeeKpiPage(context, card)
-
-
-def chart_values(values: Sequence[Decimal | None]) -> list[float]:
-    return [float(v) if v is not None else 0.0 for v in values]
 
 
 __all__ = ["EmployeeKpiPage", "completion_colour", "employee_page", "find_catalogue",

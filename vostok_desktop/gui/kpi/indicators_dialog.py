@@ -60,6 +60,9 @@ class IndicatorsDialog(ListEditorMixin, QDialog):
 
     EDITOR_TITLE = "Показатели KPI"
     EDITOR_WHAT = "Показатель"
+    NEW_TEXT = "Новый показатель: заполните и нажмите «Записать»"
+    SAVED_TEXT = "Показатель записан"
+    TABLE = "kpi_indicators"
 
     def __init__(self, context: Any, parent: QWidget | None = None, *,
                  catalogue_provider: Callable[[], CatalogueView] = no_catalogue) -> None:
@@ -355,42 +358,14 @@ class IndicatorsDialog(ListEditorMixin, QDialog):
             return None
         return {k: set(measures) for k, (_t, measures) in self.catalogue.items()}
 
-    def new(self) -> None:
-        if not self.may_edit and self.rows:
-            return
-        if not self._may_leave():
-            return
-        self.current_id = None
-        self._filling = True
-        self.list.setCurrentRow(-1)
-        self._filling = False
-        self._show(None)
-        self.code.setFocus()
-        if self.may_edit:
-            self.status.setText("Новый показатель: заполните и нажмите «Записать»")
+    def _first_field(self) -> QWidget:
+        return self.code
 
-    def save(self) -> bool:
-        if not self._write():
-            return False
-        self.reload(self.current_id)
-        self.status.setText("Показатель записан")
-        return True
-
-    def _write(self) -> bool:
-        if not self.may_edit:
-            return False
-        try:
-            saved = indicators.save_indicator(
-                self.context.base, self.data(), self.context.employee_id,
-                indicator_id=self.current_id, catalogue=self._catalogue_keys(),
-                profile=self.context.access)
-        except Exception as exc:  # noqa: BLE001 - refusals and server errors alike
-            self.status.setText(f"Не записано: {error_text(exc)}")
-            return False
-        self.current_id = saved
-        self.dirty = False
-        announce(self.context, "kpi_indicators")
-        return True
+    def _save_entry(self) -> int:
+        return indicators.save_indicator(
+            self.context.base, self.data(), self.context.employee_id,
+            indicator_id=self.current_id, catalogue=self._catalogue_keys(),
+            profile=self.context.access)
 
     def toggle_archive(self) -> bool:
         row = self.current_row()

@@ -4,7 +4,9 @@ for a month (quarter, year), the «нужен контакт» hint highlighted 
 The manager is the user (a head or an administrator may choose another); the numbers are
 counted on a worker. Enter opens the client's card; «Запланировать контакт» (Insert by
 default, the action ``kpi.nss_plan_contact``) gives the manager an assignment about the
-client due the next working day, and says so under the table."""
+client due the next working day, and says so under the table. The same widget is the
+employee card's page «Мониторинг НСС» (:class:`EmployeeNssPage`), fixed to that
+employee."""
 
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from vostok_desktop.domain.kpi import PeriodKind
-from vostok_desktop.gui.kpi.common import error_text
+from vostok_desktop.gui.kpi.common import error_text, fit_text_column
 from vostok_desktop.services.kpi import nss
 from vostok_desktop.services.kpi.plans import format_value
 from vostok_desktop.services.reports.periods import PeriodGrouping, bucket_start, period_label
@@ -70,10 +71,11 @@ def _managers(base: Any) -> list[tuple[int, str]]:
 
 
 class NssMonitorTab(QWidget):
-    """The monitor; ``catalogue`` is the pivot engine's report catalogue."""
+    """The monitor; ``catalogue`` is the pivot engine's report catalogue; with
+    ``manager_id`` it shows that employee only (the card's page)."""
 
     def __init__(self, context: Any, catalogue: Any, parent: QWidget | None = None, *,
-                 today: date | None = None) -> None:
+                 today: date | None = None, manager_id: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("nss_monitor")
         self.context, self.catalogue = context, catalogue
@@ -87,12 +89,13 @@ class NssMonitorTab(QWidget):
         self.manager = QComboBox()
         self.manager.setObjectName("manager")
         me = getattr(context, "employee_id", None)
-        for employee_id, name in _managers(context.base):
+        fixed = manager_id is not None
+        for employee_id, name in ([] if fixed else _managers(context.base)):
             if self.may_choose or employee_id == me:
                 self.manager.addItem(name, employee_id)
         if me is not None and self.manager.findData(me) >= 0:
             self.manager.setCurrentIndex(self.manager.findData(me))
-        self.manager.setEnabled(self.may_choose and self.manager.count() > 1)
+        self.manager.setEnabled(self.may_choose and self.manager.count() > 1 and not fixed)
         self.manager.setToolTip("Выбрать другого менеджера может руководитель"
                                 if not self.may_choose else "Чьих клиентов показать")
         self.kind = QComboBox()
@@ -134,6 +137,7 @@ class NssMonitorTab(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setSortingEnabled(False)
+        self.table.setWordWrap(True)  # long «Причины» wrap instead of being cut
         self.table.activated.connect(self._open_client)
         self.status = QLabel("")
         self.status.setObjectName("status")
@@ -239,9 +243,7 @@ class NssMonitorTab(QWidget):
             reasons.setToolTip(row.reasons_text)
             cells += [hint, reasons]
             self.model.appendRow(cells)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+        self._fit_rows()
         total = len(monitor.rows)
         self.summary.setText(
             f"{monitor.manager_name}, {monitor.period_title}, набор «{monitor.set.title}»: "
@@ -254,6 +256,25 @@ class NssMonitorTab(QWidget):
         if total:
             self.table.selectRow(0)
             self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _fit_rows(self) -> None:
+        """«Причины» take the room left and wrap; rows as tall as they need (again when
+        the width changes)."""
+        fit_text_column(self.table, self.model.columnCount() - 1)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.model.rowCount():
+            self._fit_rows()
+
+    def show_manager(self, manager_id: int | None, name: str = "") -> None:
+        """Fix the monitor to one employee (the card's) and count it."""
+        self.manager.blockSignals(True)
+        self.manager.clear()
+        if manager_id is not None:
+            self.manager.addItem(name or f"Сотрудник № {manager_id}", manager_id)
+        self.manager.blockSignals(False)
+        self.refresh()
 
     # -- commands ----------------------------------------------------------------------------
     def current_row(self) -> nss.NssRow | None:
@@ -300,6 +321,68 @@ class NssMonitorTab(QWidget):
         if bus is not None:
             bus.announce("assignment", [new_id])
         return new_id
+
+
+class EmployeeNssPage(QWidget):
+    """The employee card's page «Мониторинг НСС»: the monitor of that employee's clients,
+    counted when the page is first shown. Another employee's clients only for a head or
+    an administrator, as in the tab."""
+
+    def __init__(self, context: Any, card: Any = None, *, catalogue: Any = None,
+                 today: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context, self.card = context, card
+        self._catalogue, self._today = catalogue, today
+        self.employee_id: int | None = None
+        self._stale = False
+        self.monitor: NssMonitorTab | None = None
+        self.notice = QLabel("Мониторинг появится, когда сотрудник будет сохранён.")
+        self.notice.setObjectName("nss_page_notice")
+        self.notice.setWordWrap(True)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.notice)
+
+    def _allowed(self, employee_id: int) -> bool:
+        role = getattr(getattr(self.context, "access", None), "role", None)
+        return (bool(getattr(self.context, "is_admin", False)) or role in CHOOSERS
+                or getattr(self.context, "access", None) is None
+                or employee_id == getattr(self.context, "employee_id", None))
+
+    def card_loaded(self, entity_id: int | None) -> None:
+        self.employee_id = entity_id
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def reload(self) -> NssMonitorTab | None:
+        self._stale = False
+        who = self.employee_id
+        if who is None:
+            return None
+        if not self._allowed(who):
+            self.notice.setText("Мониторинг НСС другого сотрудника доступен руководителю "
+                                "и администратору.")
+            self.notice.show()
+            return None
+        if self.monitor is None:
+            catalogue = self._catalogue if self._catalogue is not None \
+                else catalogue_of(self.window())
+            self.monitor = NssMonitorTab(self.context, catalogue, today=self._today,
+                                         manager_id=who)
+            actions = getattr(self.context, "actions", None)
+            if actions is not None and PLAN_ACTION in actions:
+                actions.attach(PLAN_ACTION, self.monitor)
+            self._layout.addWidget(self.monitor, 1)
+        self.notice.hide()
+        names = dict(_managers(self.context.base))
+        self.monitor.show_manager(who, names.get(who, ""))
+        return self.monitor
 
 
 def catalogue_of(window: Any) -> Any:
@@ -350,4 +433,5 @@ def open_monitor(window: Any) -> NssMonitorTab:
     return tab
 
 
-__all__ = ["NssMonitorTab", "catalogue_of", "open_monitor", "recent_periods"]
+__all__ = ["EmployeeNssPage", "NssMonitorTab", "catalogue_of", "open_monitor",
+           "recent_periods"]

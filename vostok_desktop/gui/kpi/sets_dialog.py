@@ -55,6 +55,9 @@ class SetsDialog(ListEditorMixin, QDialog):
 
     EDITOR_TITLE = "Наборы показателей"
     EDITOR_WHAT = "Набор"
+    NEW_TEXT = "Новый набор: название, роль и показатели, затем «Записать»"
+    SAVED_TEXT = "Набор записан"
+    TABLE = "kpi_sets"
 
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -335,44 +338,15 @@ class SetsDialog(ListEditorMixin, QDialog):
                             self.items.item(r, THRESHOLD_COL).text())
                 for r in range(self.items.rowCount())]
 
-    def new(self) -> None:
-        if not self.may_edit and self.sets:
-            return
-        if not self._may_leave():
-            return
-        self.current_id = None
-        self._filling = True
-        self.list.setCurrentRow(-1)
-        self._filling = False
-        self._show(None)
-        self.title.setFocus()
-        if self.may_edit:
-            self.status.setText("Новый набор: название, роль и показатели, затем «Записать»")
+    def _first_field(self) -> QWidget:
+        return self.title
 
-    def save(self) -> bool:
-        if not self._write():
-            return False
-        self.reload(self.current_id)
-        self.status.setText("Набор записан")
-        return True
-
-    def _write(self) -> bool:
-        if not self.may_edit:
-            return False
+    def _save_entry(self) -> int:
         if self.items.state() == QAbstractItemView.State.EditingState:
-            self.items.setCurrentCell(self.items.currentRow(), 0)
-        try:
-            saved = sets.save_set(self.context.base, self.title.text(),
-                                  self.role.currentData(), self.data(),
-                                  self.context.employee_id, set_id=self.current_id,
-                                  profile=self.context.access)
-        except Exception as exc:  # noqa: BLE001 - refusals and server errors alike
-            self.status.setText(f"Не записано: {error_text(exc)}")
-            return False
-        self.current_id = saved
-        self.dirty = False
-        announce(self.context, "kpi_sets")
-        return True
+            self.items.setCurrentCell(self.items.currentRow(), 0)  # the typed threshold
+        return sets.save_set(self.context.base, self.title.text(), self.role.currentData(),
+                             self.data(), self.context.employee_id, set_id=self.current_id,
+                             profile=self.context.access)
 
     def delete(self) -> bool:
         st = self.current_set()

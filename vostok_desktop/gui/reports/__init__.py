@@ -40,6 +40,11 @@ class ReportsArea:
             tabs.setCurrentWidget(widget)
             return widget
         widget = ReportTab(self.context, definition)
+        if widget.print_button is not None:
+            from vostok_desktop.gui.reports.diary_print import ACTION, register_print_action
+
+            register_print_action(self.window, self)
+            self.context.actions.attach(ACTION, widget)
         widget.destroyed.connect(lambda _o=None, k=key: self.tabs.pop(k, None))
         self.tabs[key] = widget
         self.context.cards.add_document(widget, definition.title)

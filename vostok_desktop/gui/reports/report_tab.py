@@ -219,6 +219,12 @@ class ReportTab(QWidget):
         self.view_button = button("&Диаграмма", "toggle_view", self.toggle_view, "Ctrl+G")
         for b in (self.excel_button, self.png_button):
             b.setEnabled(False)
+        self.print_button: QPushButton | None = None
+        self.print_operation: BackgroundOperation | None = None
+        if definition.key == "employee_diary":
+            self.print_button = button("&Печать ежедневника…", "print_diary", self.print_diary,
+                                       "Документ Word по шаблону «Ежедневник сотрудника»: "
+                                       "период и отбор отчёта")
 
         # -- result ----------------------------------------------------------------------------
         self.model = PivotTableModel(self)
@@ -298,8 +304,9 @@ class ReportTab(QWidget):
             period_box.addWidget(self.grouping_box)
         period_box.addStretch(1)
         for b in (self.run_button, self.cancel_button, self.view_button, self.excel_button,
-                  self.png_button):
-            period_box.addWidget(b)
+                  self.png_button, self.print_button):
+            if b is not None:
+                period_box.addWidget(b)
 
         panel = QGroupBox("Макет отчёта")
         grid = QGridLayout(panel)
@@ -758,6 +765,12 @@ class ReportTab(QWidget):
     def _export_failed(self, message: str) -> None:
         self.excel_button.setEnabled(True)
         self.status_label.setText(f"Не выгружено: {message}")
+
+    def print_diary(self, path: str | None = None) -> BackgroundOperation | None:
+        """«Печать ежедневника…» (gui/reports/diary_print.py)."""
+        from vostok_desktop.gui.reports.diary_print import print_diary
+
+        return print_diary(self, path)
 
     def export_png(self, path: str | None = None) -> bool:
         if self.result is None or self.result.is_empty:

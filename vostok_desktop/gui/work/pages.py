@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -234,9 +235,24 @@ class WorksPage(QWidget):
             self.refresh()
 
 
+OPEN_ASSIGNMENTS_FACT = "Открытые поручения этого вида (по умолчанию)"
+
+
+def _fact_indicators(base) -> list[tuple[int, str]]:  # noqa: ANN001
+    """KPI indicators to pick as the «fact»: active ones, then the archived marked so."""
+    from vostok_desktop.services.kpi.indicators import list_indicators
+
+    try:
+        rows = list_indicators(base)
+    except SQLAlchemyError:
+        return []
+    return [(r.id, r.label + (" — в архиве" if r.archived else "")) for r in rows]
+
+
 class DistributionDialog(QDialog):
-    """«Распределение поручений»: kinds of assignments, which are distributed, and each
-    participating employee's plan (target number in work)."""
+    """«Распределение поручений»: kinds of assignments, which are distributed, what counts
+    as the «fact» (open assignments or any KPI indicator) and each participating
+    employee's plan (target number in work)."""
 
     def __init__(self, base, author_id: int | None, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -248,6 +264,7 @@ class DistributionDialog(QDialog):
         self.setWindowTitle("Распределение поручений")
         self.kinds = asg.load_kinds(base)
         self.employees, _dirs = employees_and_directions(base)
+        self.indicators = _fact_indicators(base)
         self._current = -1
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -263,13 +280,28 @@ class DistributionDialog(QDialog):
         right = QVBoxLayout()
         self.distributed_check = QCheckBox("&Распределять автоматически (наименьшее факт/план)")
         right.addWidget(self.distributed_check)
+        fact_row = QHBoxLayout()
+        fact_label = QLabel("&Факт для распределения:")
+        self.fact_combo = QComboBox()
+        self.fact_combo.setObjectName("fact_indicator")
+        fact_label.setBuddy(self.fact_combo)
+        self.fact_combo.addItem(OPEN_ASSIGNMENTS_FACT, None)
+        for indicator_id, label in self.indicators:
+            self.fact_combo.addItem(label, indicator_id)
+        self.fact_combo.setToolTip("Что считается фактом сотрудника: новое поручение "
+                                   "получит тот, у кого факт / план меньше")
+        fact_row.addWidget(fact_label)
+        fact_row.addWidget(self.fact_combo, 1)
+        right.addLayout(fact_row)
         self.plans = QTableWidget()
         self.plans.setObjectName("plans_table")
         read_only_table(self.plans, ["Сотрудник", "План"])
         self.plans.setColumnWidth(0, 300)
         right.addWidget(self.plans, 1)
-        hint = QLabel("План — сколько поручений этого вида должно быть у сотрудника в работе; "
-                      "0 — не участвует. Факт — открытые поручения вида.")
+        hint = QLabel("План — целевое значение факта у сотрудника (по умолчанию — сколько "
+                      "поручений этого вида должно быть у него в работе); 0 — не участвует. "
+                      "Факт — открытые поручения вида или выбранный показатель KPI за "
+                      "текущий месяц.")
         hint.setWordWrap(True)
         set_text_colour(hint, HINT_COLOUR)
         right.addWidget(hint)
@@ -301,6 +333,7 @@ class DistributionDialog(QDialog):
         if 0 <= self._current < len(self.kinds):
             k = self.kinds[self._current]
             k.distributed = self.distributed_check.isChecked()
+            k.fact_indicator_id = self.fact_combo.currentData()
             k.plans = {}
             for r, (eid, _name) in enumerate(self.employees):
                 spin = self.plans.cellWidget(r, 1)
@@ -313,6 +346,9 @@ class DistributionDialog(QDialog):
         kind = self.kinds[row] if 0 <= row < len(self.kinds) else None
         self.distributed_check.setEnabled(kind is not None)
         self.distributed_check.setChecked(bool(kind and kind.distributed))
+        self.fact_combo.setEnabled(kind is not None)
+        chosen = kind.fact_indicator_id if kind else None
+        self.fact_combo.setCurrentIndex(max(0, self.fact_combo.findData(chosen)))
         self.plans.setRowCount(len(self.employees) if kind else 0)
         for r, (eid, name) in enumerate(self.employees if kind else []):
             self.plans.setItem(r, 0, QTableWidgetItem(name))

@@ -7,16 +7,19 @@ deadline.
 
 Auto-assignment: each participating employee has a plan (target number of assignments of
 that kind in work); the fact is computed by a pluggable :class:`FactRule` (default: open
-assignments of the kind); the new assignment goes to the lowest fact/plan, ties to whoever
-got one of that kind longest ago (never beats ever), then to the lowest id.
+assignments of the kind; a kind may name a KPI indicator as its «Факт для распределения»,
+then that indicator's value this month is the fact); the new assignment goes to the lowest
+fact/plan, ties to whoever got one of that kind longest ago (never beats ever), then to the
+lowest id.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Protocol
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Session
 from vostok_desktop.db import OpenedBase
 from vostok_desktop.domain import Client, Contact, Direction, Employee
 from vostok_desktop.domain.base import utcnow
+from vostok_desktop.domain.kpi import Indicator
 from vostok_desktop.domain.validators import ValidationError
 from vostok_desktop.domain.work import (
     ASSIGNMENT_STATE_TITLES,
@@ -130,6 +134,75 @@ class OpenAssignmentsFact:
 
 
 DEFAULT_FACT_RULE: FactRule = OpenAssignmentsFact()
+_CATALOGUE: Any = None
+
+
+def _default_catalogue() -> Any:
+    """The plugins' report catalogue, read once (what an indicator counts from)."""
+    global _CATALOGUE
+    if _CATALOGUE is None:
+        from vostok_desktop.plugins import load_plugins
+        from vostok_desktop.services.reports.catalogue import report_catalogue
+
+        _CATALOGUE = report_catalogue(load_plugins())
+    return _CATALOGUE
+
+
+def kind_fact_indicator(s: Session, kind_id: int | None) -> tuple[str, str] | None:
+    """The kind's «Факт для распределения» as (code, title), None for the default."""
+    if kind_id is None:
+        return None
+    row = s.execute(select(Indicator.code, Indicator.title)
+                    .join(AssignmentKind, AssignmentKind.fact_indicator_id == Indicator.id)
+                    .where(AssignmentKind.id == kind_id)).first()
+    return (row[0], row[1]) if row else None
+
+
+def fact_rule_for(base: OpenedBase, kind_id: int | None, *, catalogue: Any = None,
+                  today: date | None = None) -> FactRule:
+    """The rule the kind's distribution counts with: its fact indicator
+    (services.kpi.facts.IndicatorFact, the current month) or open assignments."""
+    with base.sessions() as s:
+        indicator = kind_fact_indicator(s, kind_id)
+    if indicator is None:
+        return DEFAULT_FACT_RULE
+    from vostok_desktop.services.kpi.facts import IndicatorFact
+
+    return IndicatorFact(base, catalogue if catalogue is not None else _default_catalogue(),
+                         indicator[0], today=today)
+
+
+class _BatchFact:
+    """An indicator's facts read once for a batch of new assignments, each one given in
+    the batch adding 1 to its executor's fact (else the whole batch went to one person)."""
+
+    def __init__(self, facts: dict[int, float]) -> None:
+        self.read, self.given = facts, Counter[int]()
+
+    def facts(self, s: Session, kind_id: int, employee_ids: Sequence[int]) -> dict[int, float]:
+        return {e: self.read.get(e, 0.0) + self.given[e] for e in employee_ids}
+
+
+def _participants(s: Session, kind_id: int) -> list[int]:
+    return list(s.scalars(
+        select(DistributionPlan.employee_id)
+        .join(Employee, Employee.id == DistributionPlan.employee_id)
+        .where(DistributionPlan.kind_id == kind_id, DistributionPlan.plan > 0,
+               Employee.is_active.is_(True))))
+
+
+def _indicator_batch(base: OpenedBase, kind_id: int, rule: FactRule) -> _BatchFact:
+    """Read the indicator's facts before the write transaction starts."""
+    from vostok_desktop.services.reports.pivot import ReportError
+
+    with base.sessions() as s:
+        ids = _participants(s, kind_id)
+        try:
+            facts = rule.facts(s, kind_id, ids) if ids else {}
+        except (ValueError, ReportError) as exc:
+            raise ValidationError(
+                "executor", f"Факт для распределения не посчитан: {exc}") from None
+    return _BatchFact(facts)
 
 
 def candidates(s: Session, kind_id: int, rule: FactRule | None = None) -> list[Candidate]:
@@ -170,8 +243,13 @@ def choose_executor(s: Session, kind_id: int, rule: FactRule | None = None) -> i
     return chosen.employee_id if chosen else None
 
 
-def choose_executor_for(base: OpenedBase, kind_id: int, rule: FactRule | None = None
-                        ) -> int | None:
+def choose_executor_for(base: OpenedBase, kind_id: int, rule: FactRule | None = None, *,
+                        catalogue: Any = None) -> int | None:
+    """Who would get the kind's next assignment now (its own fact rule by default)."""
+    if rule is None:
+        rule = fact_rule_for(base, kind_id, catalogue=catalogue)
+        if rule is not DEFAULT_FACT_RULE:
+            rule = _indicator_batch(base, kind_id, rule)
     with base.sessions() as s:
         return choose_executor(s, kind_id, rule)
 
@@ -200,11 +278,12 @@ def targets_for_contacts(base: OpenedBase, contact_ids: Sequence[int]
 
 
 def create_assignments(base: OpenedBase, draft: AssignmentDraft, author_id: int | None,
-                       *, rule: FactRule | None = None, now: datetime | None = None
-                       ) -> list[int]:
+                       *, rule: FactRule | None = None, now: datetime | None = None,
+                       catalogue: Any = None) -> list[int]:
     """Register one assignment per target, all in one transaction. With a distributed kind
     and no executor each assignment is balanced separately (earlier ones of the same batch
-    count in the fact)."""
+    count in the fact); without ``rule`` the kind's own «Факт для распределения» counts
+    (its indicator read once, before the transaction)."""
     text = draft.text.strip()
     if not text:
         raise ValidationError("text", "Текст поручения: обязательное поле")
@@ -214,6 +293,13 @@ def create_assignments(base: OpenedBase, draft: AssignmentDraft, author_id: int 
         raise ValidationError("targets", f"Не более {MAX_TARGETS} поручений за раз")
     now = now or utcnow()
     ids: list[int] = []
+    batch: _BatchFact | None = None
+    if draft.executor_id is None and draft.kind_id is not None and rule is None:
+        kind_rule = fact_rule_for(base, draft.kind_id, catalogue=catalogue,
+                                  today=now.date())
+        if kind_rule is not DEFAULT_FACT_RULE:
+            batch = _indicator_batch(base, draft.kind_id, kind_rule)
+            rule = batch
     with base.sessions() as s, s.begin():
         auto = draft.executor_id is None
         if auto:
@@ -236,6 +322,8 @@ def create_assignments(base: OpenedBase, draft: AssignmentDraft, author_id: int 
                     raise ValidationError(
                         "executor", "Нет сотрудников с планом по этому виду поручений: "
                         "задайте планы в «Работа → Распределение поручений»")
+                if batch is not None:
+                    batch.given[executor] += 1
             a = Assignment(client_id=client_id, contact_id=contact_id, executor_id=executor,
                            author_id=author_id, direction_id=draft.direction_id,
                            kind_id=draft.kind_id, text=text, deadline=draft.deadline,
@@ -333,8 +421,13 @@ class EmployeeLoad:
 
 
 def employee_load(base: OpenedBase, employee_id: int, now: datetime | None = None,
-                  rule: FactRule | None = None) -> EmployeeLoad:
+                  rule: FactRule | None = None, *, catalogue: Any = None) -> EmployeeLoad:
     now = now or utcnow()
+    with base.sessions() as s:
+        kind_ids = list(s.scalars(select(DistributionPlan.kind_id)
+                                  .where(DistributionPlan.employee_id == employee_id)))
+    rules = {k: rule or fact_rule_for(base, k, catalogue=catalogue, today=now.date())
+             for k in kind_ids}
     with base.sessions() as s:
         states = dict(s.execute(
             select(Assignment.state, func.count())
@@ -351,7 +444,8 @@ def employee_load(base: OpenedBase, employee_id: int, now: datetime | None = Non
                 .join(DistributionPlan, DistributionPlan.kind_id == AssignmentKind.id)
                 .where(DistributionPlan.employee_id == employee_id)
                 .order_by(AssignmentKind.name)):
-            fact = (rule or DEFAULT_FACT_RULE).facts(s, kind_id, [employee_id])[employee_id]
+            fact = rules.get(kind_id, DEFAULT_FACT_RULE).facts(
+                s, kind_id, [employee_id])[employee_id]
             kinds.append(KindLoad(name, plan, fact))
     total = sum(states.values())
     return EmployeeLoad(total, overdue, states.get(AssignmentState.IN_WORK, 0), kinds)
@@ -365,11 +459,13 @@ class KindSettings:
     distributed: bool
     direction_id: int | None
     plans: dict[int, int] = field(default_factory=dict)  # employee id -> plan
+    fact_indicator_id: int | None = None  # «Факт для распределения»; None: open assignments
 
 
 def load_kinds(base: OpenedBase) -> list[KindSettings]:
     with base.sessions() as s:
-        kinds = {k.id: KindSettings(k.id, k.name, k.distributed, k.direction_id)
+        kinds = {k.id: KindSettings(k.id, k.name, k.distributed, k.direction_id,
+                                    fact_indicator_id=k.fact_indicator_id)
                  for k in s.scalars(select(AssignmentKind).order_by(AssignmentKind.name))}
         for p in s.scalars(select(DistributionPlan)):
             if p.kind_id in kinds:
@@ -390,6 +486,12 @@ def save_kinds(base: OpenedBase, kinds: Sequence[KindSettings], employee_id: int
         if any(v < 0 for v in k.plans.values()):
             raise ValidationError("plan", f"План по «{k.name}» не может быть отрицательным")
     with base.sessions() as s, s.begin():
+        wanted = {k.fact_indicator_id for k in kinds} - {None}
+        known = set(s.scalars(select(Indicator.id).where(Indicator.id.in_(wanted))))
+        for k in kinds:
+            if k.fact_indicator_id is not None and k.fact_indicator_id not in known:
+                raise ValidationError("fact_indicator", f"Факт для распределения по «{k.name}»: "
+                                      "показатель не найден (возможно, удалён)")
         for k in kinds:
             row = s.get(AssignmentKind, k.id) if k.id is not None else None
             if row is None:
@@ -398,6 +500,12 @@ def save_kinds(base: OpenedBase, kinds: Sequence[KindSettings], employee_id: int
             row.name = k.name.strip()
             row.distributed = k.distributed
             row.direction_id = k.direction_id
+            if row.fact_indicator_id != k.fact_indicator_id:
+                if row.id is not None:
+                    record_changes(s, "assignment_kinds", row.id, None, employee_id,
+                                   {"fact_indicator_id": row.fact_indicator_id},
+                                   {"fact_indicator_id": k.fact_indicator_id})
+                row.fact_indicator_id = k.fact_indicator_id
             s.flush()
             existing = {p.employee_id: p for p in s.scalars(
                 select(DistributionPlan).where(DistributionPlan.kind_id == row.id))}
