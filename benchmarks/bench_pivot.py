@@ -4,28 +4,34 @@ years of ``50 × --scale`` work records (default 5 000 000) on a demo base of
 
 Work records are made by one ``INSERT … SELECT generate_series`` (random employee, random
 client, ``starts_at`` spread over :data:`PERIOD`, random kinds; the triggers are off where the login
-may switch them off, see :func:`generate_work_records`), then VACUUM ANALYZE. They
-carry the subject :data:`MARK`, so a run on the same ``--base`` reuses them.
+may switch them off, see :func:`generate_work_records`), then the server's summary of works
+(migration 0023) is rebuilt and VACUUM ANALYZE runs. They carry the subject :data:`MARK`,
+so a run on the same ``--base`` reuses them.
 
 Figures (medians of :data:`REPEAT` runs after a warm-up, owner and login interleaved):
 
 - ``pivot_owner_ms_median`` — :func:`run_pivot` as the base's owner (no row-level security);
+  the engine reads the summary (``pivot_from_summary`` 1);
 - ``pivot_manager_ms_median`` — as a demo manager's own login, who sees their department's
-  clients under the policies of 0007, and ``ratio_manager_vs_owner``;
+  clients under the policies of 0007 (the summary's policy is the clients' one), and
+  ``ratio_manager_vs_owner``;
+- ``source_owner_ms_median``, ``source_manager_ms_median`` — the same report from the works
+  themselves (the definition without its summary: what every report did before 0023),
+  :data:`SOURCE_REPEAT` runs; ``ratio_source_vs_summary_owner``/``_manager``;
 - ``gui_max_gap_ms`` — the longest gap between ticks of a 5 ms ``QTimer`` on the main
   thread's event loop while the report runs on another thread (``gui_idle_max_gap_ms``:
   the same loop with nothing running);
-- ``sql_*`` — variants timed side by side: the engine's own statement with
-  ``work_mem`` 64 MB (its GROUPING SETS sort spills to disk at the default 4 MB), as the
-  manager also with ``enable_nestloop = off`` (the planner takes 1 % of clients as
-  visible and probes work records client by client), and a hand-written two-stage
-  statement with the same result (the finest level grouped first on raw keys, then the
-  subtotals summed from those rows): what the engine could do for additive measures.
-  ``EXPLAIN ANALYZE`` of each goes to stderr.
+- ``summary_rebuild_s``, ``summary_lines`` — the owner's rebuild after the bulk load;
+- ``work_insert_ms_median`` / ``work_insert_no_summary_ms_median`` — one work inserted (and
+  rolled back) with and without the summary's trigger: what keeping it costs a user.
+
+``EXPLAIN ANALYZE`` of the engine's statement over the summary and over the works, as the
+owner and as the manager, goes to stderr. Both tables are checked equal before timing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import statistics
 import sys
@@ -44,7 +50,6 @@ from vostok_desktop.domain import Employee, EmployeeRole
 from vostok_desktop.services.reports import pivot
 from vostok_desktop.services.reports.periods import (
     PeriodGrouping,
-    local_offset_minutes,
     period_bounds_utc,
 )
 
@@ -52,6 +57,7 @@ CLIENTS = 10_000  # demo clients of the base (filled_base's scale)
 ROWS_PER_SCALE = 50  # work records per unit of --scale: 100 000 -> 5 000 000
 EMPLOYEES = 50
 REPEAT = 5
+SOURCE_REPEAT = 3  # the works themselves: up to a minute a run at 5 M as the manager
 MARK = "bench-pivot"
 PERIOD = (date(2025, 1, 1), date(2026, 12, 31))
 KINDS = ("call", "call", "call", "meeting", "visit", "email", "letter")
@@ -75,25 +81,6 @@ SELECT c.ids[1 + floor(random() * c.n)::int],
        :mark, '', now()
 FROM generate_series(1, :rows) AS g, c, e, d
 """
-
-# The same table as the engine's (count by employee × month with every subtotal), built
-# in two stages: the finest level by plain GROUP BY on the raw timestamp bucket (which
-# PostgreSQL may run in parallel: GROUPING SETS never is), then the subtotals summed
-# from those few thousand rows, names and 'YYYY-MM-DD' text added last.
-TWO_STAGE = """
-WITH fine AS (
-  SELECT w.employee_id AS k0,
-         date_trunc('month', timezone('UTC', w.starts_at) + make_interval(mins => :offset)) AS k1,
-         count(*) AS n
-  FROM work_records w JOIN clients c ON c.id = w.client_id
-  WHERE w.starts_at >= :start AND w.starts_at < :end
-  GROUP BY 1, 2)
-SELECT f.k0, e.full_name AS l0, to_char(f.k1, 'YYYY-MM-DD') AS k1,
-       GROUPING(f.k0, f.k1) AS g, sum(f.n) AS a0
-FROM fine f LEFT JOIN employees e ON e.id = f.k0
-GROUP BY GROUPING SETS ((f.k0, e.full_name, f.k1), (f.k0, e.full_name), (f.k1), ())
-"""
-
 
 def _definition() -> pivot.ReportDefinition:
     # The plugin folder is on sys.path once plugins are loaded (as in the program).
@@ -166,14 +153,11 @@ def generate_work_records(base: OpenedBase, rows: int) -> float:
 
 def _engine_statement(base: OpenedBase, definition: pivot.ReportDefinition,
                       query: pivot.PivotQuery) -> tuple[str, dict[str, Any]]:
-    statement = pivot._statement(base, definition, query, pivot._plan(definition, query))
+    plan = pivot._plan(definition, query)
+    definition, plan = pivot._summary_twin(base, definition, query, plan) or (definition, plan)
+    statement = pivot._statement(base, definition, query, plan)
     compiled = statement.compile(dialect=base.engine.dialect)
     return compiled.string, dict(compiled.params)
-
-
-# Session settings tried against the engine's own statement (``SET LOCAL`` each run).
-WORK_MEM = {"work_mem": "64MB"}  # the 4 MB default makes the sort of GROUPING SETS spill
-NO_NESTLOOP = {"work_mem": "64MB", "enable_nestloop": "off"}  # RLS: hash the clients
 
 
 def _settings(conn: Any, settings: dict[str, str]) -> None:
@@ -190,27 +174,6 @@ def explain(base: OpenedBase, sql: str, params: dict[str, Any], raw: bool = True
         rows = (conn.exec_driver_sql(statement, params) if raw
                 else conn.execute(text(statement), params)).all()
     return "\n".join(r[0] for r in rows)
-
-
-def _two_stage_params() -> dict[str, Any]:
-    start, end = period_bounds_utc(*PERIOD)
-    return {"offset": local_offset_minutes(), "start": start, "end": end}
-
-
-def _statement_run(base: OpenedBase, sql: str, params: dict[str, Any], raw: bool,
-                   settings: dict[str, str] | None = None) -> Callable[[], object]:
-    def run() -> object:
-        with base.engine.begin() as conn:
-            _settings(conn, settings or {})
-            return (conn.exec_driver_sql(sql, params) if raw
-                    else conn.execute(text(sql), params)).all()
-
-    return run
-
-
-def _two_stage(base: OpenedBase, settings: dict[str, str] | None = None
-               ) -> Callable[[], object]:
-    return _statement_run(base, TWO_STAGE, _two_stage_params(), False, settings)
 
 
 def _interleaved(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
@@ -272,15 +235,54 @@ def gui_gaps(work: Callable[[], object]) -> tuple[float, float]:
     return round(idle, 1), round(busy, 1)
 
 
-def _check_same(engine_result: pivot.PivotResult, rows: list[Any]) -> None:
-    """The hand-written statement gives the engine's numbers (else it times nothing)."""
-    mine = {}
-    for k0, _l0, k1, g, a0 in rows:
-        key = ((k0,) if not g & 2 else (), (k1,) if not g & 1 else ())
-        mine[key] = int(a0)
-    theirs = {key: values[0] for key, values in engine_result.cells.items()}
-    if mine != theirs:
-        raise RuntimeError("the two-stage statement disagrees with the engine")
+def _shown(result: pivot.PivotResult) -> tuple[object, ...]:
+    return ([(h.key, h.labels) for h in result.row_headers],
+            [(h.key, h.labels) for h in result.column_headers], result.cells)
+
+
+def rebuild_summary(base: OpenedBase) -> tuple[float, int]:
+    """The owner's rebuild of the summary of works (seconds, lines); (0, 0) without one."""
+    with base.engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        if not conn.scalar(text(
+                "select to_regprocedure('vostok_work_summary_rebuild(integer)') is not null")):
+            return 0.0, 0
+        started = time.perf_counter()
+        lines = conn.scalar(text("select vostok_work_summary_rebuild()"))
+        seconds = time.perf_counter() - started
+    with base.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE work_record_summary")
+    return seconds, int(lines)
+
+
+INSERT_ONE = """
+INSERT INTO work_records (client_id, employee_id, kind, done, starts_at, duration_min,
+                          incoming, importance, subject, result, created_at)
+SELECT min(id), :employee, 'call', true, now(), 5, false, 'normal', :mark, '', now()
+FROM clients
+"""
+
+
+def insert_figures(base: OpenedBase) -> dict[str, float]:
+    """One work inserted and rolled back, with and without the summary's trigger."""
+    with base.engine.connect() as conn:
+        employee = conn.scalar(text("select min(id) from employees where is_active"))
+
+    def insert(quiet: bool) -> Callable[[], object]:
+        def run() -> object:
+            with base.engine.connect() as conn:
+                with conn.begin() as tx:
+                    if quiet:
+                        conn.exec_driver_sql(
+                            "ALTER TABLE work_records DISABLE TRIGGER vostok_work_summary_insert")
+                    conn.execute(text(INSERT_ONE), {"employee": employee, "mark": MARK})
+                    tx.rollback()
+            return None
+        return run
+
+    medians = _interleaved({"with": insert(False), "without": insert(True)}, 50)
+    return {"work_insert_ms_median": medians["with"],
+            "work_insert_no_summary_ms_median": medians["without"]}
 
 
 def run(base: OpenedBase, scale: int) -> dict[str, float]:
@@ -288,10 +290,18 @@ def run(base: OpenedBase, scale: int) -> dict[str, float]:
         raise SystemExit("the pivot benchmark runs on PostgreSQL only")
     rows = scale * ROWS_PER_SCALE
     definition = _definition()
+    source_only = dataclasses.replace(definition, summary=None)
     query = pivot_query()
     generation_s = generate_work_records(base, rows)
     figures: dict[str, float] = {"work_records": rows,
                                  "generate_s": round(generation_s, 1)}
+    if generation_s:
+        # The bulk load ran with the triggers off: the summary is rebuilt once.
+        rebuild_s, lines = rebuild_summary(base)
+        figures["summary_rebuild_s"] = round(rebuild_s, 1)
+    with base.engine.connect() as conn:
+        lines = conn.scalar(text("select count(*) from work_record_summary"))
+    figures["summary_lines"] = lines
     manager_login, _ = _login_for(base, EmployeeRole.MANAGER)
     as_manager = _open_as(base, manager_login)
     try:
@@ -301,48 +311,45 @@ def run(base: OpenedBase, scale: int) -> dict[str, float]:
             figures["manager_visible_work_records"] = conn.scalar(text(
                 "select count(*) from work_records where subject = :m"), {"m": MARK})
         owner_result = pivot.run_pivot(base, definition, query)
+        figures["pivot_from_summary"] = int(owner_result.from_summary)
         figures["pivot_cells"] = len(owner_result.cells)
         figures["pivot_grand_total"] = owner_result.grand_total("count")
-        _check_same(owner_result, _two_stage(base)())
-        _check_same(pivot.run_pivot(as_manager, definition, query), _two_stage(as_manager)())
+        for who in (base, as_manager):
+            mine = pivot.run_pivot(who, definition, query)
+            if _shown(mine) != _shown(pivot.run_pivot(who, source_only, query)):
+                raise RuntimeError("the summary and the works disagree")
 
-        sql, params = _engine_statement(base, definition, query)
-        for title, who, statement, raw, settings in (
-                ("the engine's statement as the owner", base, sql, True, None),
-                ("the engine's statement as the owner, work_mem 64MB", base, sql, True,
-                 WORK_MEM),
-                ("the engine's statement as the manager", as_manager, sql, True, None),
-                ("the engine's statement as the manager, no nested loop", as_manager, sql,
-                 True, NO_NESTLOOP),
-                ("two-stage statement as the owner", base, TWO_STAGE, False, None)):
-            print(f"\n-- EXPLAIN ANALYZE, {title}:\n"
-                  + explain(who, statement, params if raw else _two_stage_params(), raw,
-                            settings), file=sys.stderr, flush=True)
+        for title, who, used in (("over the summary, as the owner", base, definition),
+                                 ("over the summary, as the manager", as_manager, definition),
+                                 ("over the works, as the owner", base, source_only),
+                                 ("over the works, as the manager", as_manager, source_only)):
+            sql, params = _engine_statement(who, used, query)
+            print(f"\n-- EXPLAIN ANALYZE, the engine's statement {title}:\n"
+                  + explain(who, sql, params, True), file=sys.stderr, flush=True)
 
         medians = _interleaved({
             "owner": lambda: pivot.run_pivot(base, definition, query),
             "manager": lambda: pivot.run_pivot(as_manager, definition, query),
-            "owner_work_mem": _statement_run(base, sql, params, True, WORK_MEM),
-            "manager_no_nestloop": _statement_run(as_manager, sql, params, True, NO_NESTLOOP),
-            "two_stage_owner": _two_stage(base),
-            "two_stage_manager": _two_stage(as_manager),
-            "two_stage_manager_no_nestloop": _two_stage(as_manager, NO_NESTLOOP),
         }, REPEAT)
+        source = _interleaved({
+            "owner": lambda: pivot.run_pivot(base, source_only, query),
+            "manager": lambda: pivot.run_pivot(as_manager, source_only, query),
+        }, SOURCE_REPEAT)
         figures["pivot_owner_ms_median"] = medians["owner"]
         figures["pivot_manager_ms_median"] = medians["manager"]
         figures["ratio_manager_vs_owner"] = round(medians["manager"] / medians["owner"], 2)
-        figures["sql_engine_work_mem_64mb_owner_ms_median"] = medians["owner_work_mem"]
-        figures["sql_engine_no_nestloop_manager_ms_median"] = medians["manager_no_nestloop"]
-        figures["sql_two_stage_owner_ms_median"] = medians["two_stage_owner"]
-        figures["sql_two_stage_manager_ms_median"] = medians["two_stage_manager"]
-        figures["sql_two_stage_no_nestloop_manager_ms_median"] = medians[
-            "two_stage_manager_no_nestloop"]
-        figures["ratio_two_stage_vs_engine_owner"] = round(
-            medians["two_stage_owner"] / medians["owner"], 2)
+        figures["source_owner_ms_median"] = source["owner"]
+        figures["source_manager_ms_median"] = source["manager"]
+        figures["ratio_source_vs_summary_owner"] = round(source["owner"] / medians["owner"], 1)
+        figures["ratio_source_vs_summary_manager"] = round(
+            source["manager"] / medians["manager"], 1)
 
-        idle, busy = gui_gaps(lambda: pivot.run_pivot(base, definition, query))
+        idle, busy = gui_gaps(lambda: pivot.run_pivot(as_manager, definition, query))
         figures["gui_idle_max_gap_ms"] = idle
         figures["gui_max_gap_ms"] = busy
+        _idle, busy_source = gui_gaps(lambda: pivot.run_pivot(base, source_only, query))
+        figures["gui_max_gap_source_ms"] = busy_source
+        figures.update(insert_figures(base))
         figures.update(kpi_figures(base))
     finally:
         as_manager.close()

@@ -66,6 +66,12 @@ from vostok_desktop.services.reports.pivot import (
     MeasureKind,
     ReportDefinition,
     SourceParams,
+    Summary,
+)
+from vostok_desktop.services.reports.summary import (
+    ALL_KINDS,
+    WORK_RECORD_SUMMARY,
+    works_summary_usable,
 )
 
 COUNT = MeasureKind.COUNT
@@ -133,6 +139,19 @@ def _contacts_source(params: SourceParams) -> Select[Any]:
     return _join_employee(stmt, joins, WorkRecord.employee_id)
 
 
+def _contacts_summary_source(params: SourceParams, used: frozenset[str]) -> Select[Any]:
+    """The works pre-counted by the server (migration 0023), labelled as the source: the
+    lines per kind when the query shows or filters kinds, else those of all kinds."""
+    summary = WORK_RECORD_SUMMARY.c
+    joins, employee = _employee_columns(summary.employee_id)
+    stmt = (select(summary.month.label("month"), summary.kind.label("kind"),
+                   summary.works.label("works"), summary.done.label("done_works"),
+                   summary.minutes.label("minutes"), *employee)
+            .select_from(WORK_RECORD_SUMMARY)
+            .where(summary.kind != ALL_KINDS if "kind" in used else summary.kind == ALL_KINDS))
+    return _join_employee(stmt, joins, summary.employee_id)
+
+
 CLIENT_CONTACTS = ReportDefinition(
     key="client_contacts", employee_dimension="employee", title="Контакты с клиентами", section="Работа с клиентами",
     description="Звонки, встречи, визиты и письма сотрудников по клиентам за период.",
@@ -158,6 +177,11 @@ CLIENT_CONTACTS = ReportDefinition(
                    DrillColumn("employee_name", "Сотрудник"), DrillColumn("kind", "Вид"),
                    DrillColumn("subject", "Тема")),
     default_rows=("employee",), default_columns=("period",), default_measures=("count",),
+    summary=Summary(_contacts_summary_source,
+                    dimensions=("employee", "employee_department", "period", "kind"),
+                    measures={"count": "works", "done": "done_works", "minutes": "minutes",
+                              "share": "works"},
+                    period_column="month", usable=works_summary_usable),
 )
 
 
@@ -579,9 +603,10 @@ def _diary_source(params: SourceParams) -> Select[Any]:
                           Assignment.client_id.label("client_id")))
     both = union_all(works, assignments).subquery("diary")
     joins, employee = _employee_columns(both.c.employee_id)
-    stmt = (select(both.c.at, both.c.what, both.c.kind, both.c.done, both.c.minutes,
-                   both.c.subject, both.c.client_id, Client.short_name.label("client_name"),
-                   *employee)
+    mark = case((both.c.done == True, "выполнено"), else_="")  # noqa: E712 - SQL
+    stmt = (select(both.c.at, both.c.what, both.c.kind, both.c.done, mark.label("mark"),
+                   both.c.minutes, both.c.subject, both.c.client_id,
+                   Client.short_name.label("client_name"), *employee)
             .join(Client, Client.id == both.c.client_id))
     return _join_employee(stmt, joins, both.c.employee_id)
 
@@ -590,7 +615,8 @@ DIARY_KINDS = {**_titles(WORK_KIND_TITLES), "assignment": "Поручение"}
 
 EMPLOYEE_DIARY = ReportDefinition(
     key="employee_diary", employee_dimension="employee", title="Ежедневник сотрудника", section="Работа с клиентами",
-    description="Работы и поручения сотрудника по дням (для печати — таблицей в Excel).",
+    description="Работы и поручения сотрудника по дням; «Печать ежедневника…» — документ "
+                "Word по шаблону, таблицей — в Excel.",
     source=_diary_source,
     dimensions=(
         *_employee_dimensions(),
@@ -606,7 +632,8 @@ EMPLOYEE_DIARY = ReportDefinition(
     ),
     period_dimension="period",
     drill_columns=(DrillColumn("at", "Когда"), DrillColumn("kind", "Что"),
-                   DrillColumn("client_name", "Клиент"), DrillColumn("subject", "Тема")),
+                   DrillColumn("client_name", "Клиент"), DrillColumn("subject", "Тема"),
+                   DrillColumn("mark", "Отметка")),
     default_rows=("employee", "period"), default_columns=("kind",), default_measures=("count",),
     printable=True,
 )

@@ -8,7 +8,9 @@ aggregates: one statement with ``GROUPING SETS`` on PostgreSQL, the same sets as
 ALL`` of ``GROUP BY`` queries on SQLite; every subtotal (each prefix of the row dimensions ×
 each prefix of the column dimensions) comes from the database, so non-additive measures
 (distinct counts) are right in the totals too. :func:`drill_down` returns the source rows
-behind any cell, with the ids of the cards they open.
+behind any cell, with the ids of the cards they open. A definition may name a
+pre-aggregated :class:`Summary` of its source (the server's summary of works, migration
+0023): a query it answers exactly is counted from it, with the same result.
 
 No Qt. Long reads run on a GUI worker and are cancelled through a
 :class:`~vostok_desktop.services.lists.filters.Canceller`.
@@ -18,8 +20,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +56,7 @@ __all__ = [
     "ReportDefinition",
     "ReportError",
     "SourceParams",
+    "Summary",
     "drill_down",
     "run_pivot",
 ]
@@ -61,6 +64,7 @@ __all__ = [
 # More groups than this is not a report anyone reads: the user is asked to narrow it.
 MAX_GROUPS = 200_000
 DRILL_LIMIT = 5_000
+REPORT_WORK_MEM = "64MB"  # per report transaction on PostgreSQL
 NO_VALUE = "(не указано)"
 _HUNDRED = Decimal(100)
 
@@ -124,6 +128,25 @@ class SourceParams:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A pre-aggregated twin of a report's source (see services/reports/summary.py).
+
+    ``source(params, used)`` selects, for a query using the dimensions ``used``, the same
+    labelled columns as the report's source for the dimensions it keeps, one pre-counted
+    column per measure it keeps (a count becomes the sum of that column) and
+    ``period_column``, the local month the period dimension's rows fall in. The engine
+    reads it instead of the source when a query needs nothing else: those dimensions (the
+    period cut into months, quarters or years, a period of whole months), those measures,
+    and ``usable(base, query)`` says the base keeps it for this workstation."""
+
+    source: Callable[[SourceParams, frozenset[str]], Select[Any]]  # …for these dimensions
+    dimensions: tuple[str, ...]
+    measures: Mapping[str, str]
+    period_column: str
+    usable: Callable[[OpenedBase, PivotQuery], bool]
+
+
+@dataclass(frozen=True)
 class ReportDefinition:
     key: str
     title: str
@@ -145,6 +168,7 @@ class ReportDefinition:
     # Who a row is counted for, for KPI: the employee dimension (its department is
     # "<key>_department"); None when the report is not about employees.
     employee_dimension: str | None = None
+    summary: Summary | None = None  # a pre-aggregated twin of the source, if any
 
     def dimension(self, key: str) -> Dimension:
         for dimension in self.dimensions:
@@ -241,6 +265,7 @@ class PivotResult:
     row_headers: list[Header]
     column_headers: list[Header]
     cells: dict[tuple[Key, Key], tuple[Any, ...]] = field(default_factory=dict)
+    from_summary: bool = False  # counted from the definition's pre-aggregated summary
 
     def value(self, row_key: Key, column_key: Key, measure_key: str) -> Any:
         index = [m.key for m in self.measures].index(measure_key)
@@ -295,6 +320,52 @@ def _plan(definition: ReportDefinition, query: PivotQuery) -> _Plan:
     if not measures:
         raise ReportError("Выберите хотя бы один показатель.")
     return _Plan(rows, columns, measures)
+
+
+# Period groupings a summary by months can serve (a week or a day cuts a month).
+_MONTHLY = (PeriodGrouping.MONTH, PeriodGrouping.QUARTER, PeriodGrouping.YEAR)
+_PRECOUNTED = (MeasureKind.COUNT, MeasureKind.SUM, MeasureKind.SHARE)
+
+
+def _summary_twin(base: OpenedBase, definition: ReportDefinition, query: PivotQuery,
+                  plan: _Plan) -> tuple[ReportDefinition, _Plan] | None:
+    """The definition over its summary, with the same keys, when the summary can answer
+    ``query`` exactly; else None (the source is read)."""
+    summary = definition.summary
+    if summary is None:
+        return None
+    used = {d.key for d in plan.rows + plan.columns} | {f.dimension for f in query.filters}
+    if not used <= set(summary.dimensions):
+        return None
+    if any(m.key not in summary.measures or m.kind not in _PRECOUNTED
+           for m in plan.measures):
+        return None
+    period_key = definition.period_dimension
+    if period_key in used and query.grouping not in _MONTHLY:
+        return None
+    if query.period is not None:
+        if period_key not in summary.dimensions:
+            return None
+        first, last = query.period
+        if last < first or first.day != 1 or (last + timedelta(days=1)).day != 1:
+            return None
+    if not summary.usable(base, query):
+        return None
+    dimensions = tuple(
+        replace(d, column=summary.period_column, timestamp=False) if d.key == period_key
+        else d for d in definition.dimensions if d.key in summary.dimensions)
+    measures = tuple(Measure(m.key, m.title, MeasureKind.SUM, column=summary.measures[m.key],
+                             money=m.money, unit=m.unit)
+                     for m in definition.measures if m.key in summary.measures)
+    frozen = frozenset(used)
+
+    def source(params: SourceParams) -> Select[Any]:
+        return summary.source(params, frozen)
+
+    twin = replace(definition, source=source, dimensions=dimensions,
+                   measures=measures, summary=None,
+                   period_dimension=period_key if period_key in summary.dimensions else None)
+    return twin, _plan(twin, query)
 
 
 def _params(base: OpenedBase, query: PivotQuery) -> SourceParams:
@@ -505,6 +576,9 @@ def _execute(base: OpenedBase, statement: Any, canceller: Canceller | None,
                 if base.dialect == "postgresql":
                     # A report runs on a worker and may be cancelled: no GUI timeout here.
                     conn.execute(text("SET LOCAL statement_timeout = 0"))
+                    # Grouping sets hash every subtotal at once: at the default 4 MB the
+                    # planner sorts (and spills to disk) instead.
+                    conn.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
                 result = conn.execute(statement)
                 rows = result.fetchmany(limit) if limit is not None else result.fetchall()
                 return rows
@@ -602,7 +676,11 @@ def run_pivot(base: OpenedBase, definition: ReportDefinition, query: PivotQuery,
     total; shares are % of their column's total. Raises :class:`ReportError` with a
     Russian message for a query that cannot be built, :class:`ReportCancelled`."""
     plan = _plan(definition, query)
-    statement = _statement(base, definition, query, plan)
+    twin = _summary_twin(base, definition, query, plan)
+    # Over a summary the counts are sums of pre-counted columns; the cells are read
+    # with the report's own measures (a count stays an integer).
+    sql_definition, sql_plan = twin or (definition, plan)
+    statement = _statement(base, sql_definition, query, sql_plan)
     rows = _execute(base, statement, canceller, limit=MAX_GROUPS + 1)
     if len(rows) > MAX_GROUPS:
         raise ReportError(
@@ -644,6 +722,7 @@ def run_pivot(base: OpenedBase, definition: ReportDefinition, query: PivotQuery,
         _headers(plan.rows, row_keys, row_labels),
         _headers(plan.columns, column_keys, column_labels),
         {key: tuple(values) for key, values in cells.items()},
+        from_summary=twin is not None,
     )
 
 
