@@ -215,3 +215,42 @@ def test_the_database_keeps_the_summary_through_every_change(
     with empty_base.engine.begin() as conn:
         conn.execute(text("truncate work_records cascade"))
     assert _summary_lines(empty_base) == []
+
+
+def test_kpi_facts_mixing_counted_and_distinct_measures(empty_base: OpenedBase,
+                                                        known: dict[str, int]) -> None:
+    """KPI facts ask the summary for what it counts and the works for a distinct count of
+    the same report: both kinds of fact, their totals and a formula over both are the
+    hand-counted ones on both dialects."""
+    from vostok_desktop.domain.kpi import IndicatorKind, PeriodKind
+    from vostok_desktop.plugins import load_plugins
+    from vostok_desktop.services.kpi.facts import KpiSubject, compute_kpi
+    from vostok_desktop.services.kpi.indicators import IndicatorData, save_indicator
+    from vostok_desktop.services.reports.catalogue import report_catalogue
+    from vostok_desktop.services.reports.pivot import precounted_measures
+
+    assert {"count", "done", "minutes"} <= precounted_measures(CLIENT_CONTACTS)
+    assert "clients" not in precounted_measures(CLIENT_CONTACTS)
+    catalogue = report_catalogue(load_plugins())
+    allowed = catalogue.measures_by_report()
+    for code, measure in (("contacts", "count"), ("clients", "clients"), ("done", "done")):
+        save_indicator(empty_base, IndicatorData(code, code, IndicatorKind.MEASURE,
+                                                 "client_contacts", measure), None,
+                       catalogue=allowed)
+    save_indicator(empty_base, IndicatorData("per_client", "per_client", IndicatorKind.FORMULA,
+                                             formula="contacts / clients"), None,
+                   catalogue=allowed)
+    table = compute_kpi(empty_base, catalogue, ["contacts", "clients", "done", "per_client"],
+                        KpiSubject.EMPLOYEE, PeriodKind.MONTH, *YEAR)
+    jan, feb = date(2026, 1, 1), date(2026, 2, 1)
+    ivanov, petrov = known["ivanov"], known["petrov"]
+    assert table.fact("contacts", ivanov, jan) == 2
+    assert table.fact("done", ivanov, jan) == 1
+    assert table.fact("clients", ivanov, jan) == 1  # client «a» twice
+    assert table.fact("per_client", ivanov, jan) == 2
+    assert table.fact("clients", ivanov, feb) == 1
+    assert table.fact("contacts", petrov, feb) == 0
+    # January over everyone: 3 contacts with one client (Ivanov and Petrov both called «a»).
+    assert table.totals[("contacts", jan)] == 3
+    assert table.totals[("clients", jan)] == 1
+    assert table.totals[("per_client", jan)] == 3

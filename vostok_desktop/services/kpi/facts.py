@@ -27,7 +27,13 @@ from vostok_desktop.services.kpi.indicators import indicator_model
 from vostok_desktop.services.lists.filters import Canceller
 from vostok_desktop.services.reports.catalogue import ReportCatalogue
 from vostok_desktop.services.reports.periods import PeriodGrouping, bucket_start, period_label
-from vostok_desktop.services.reports.pivot import Filter, MeasureKind, PivotQuery, run_pivot
+from vostok_desktop.services.reports.pivot import (
+    Filter,
+    MeasureKind,
+    PivotQuery,
+    precounted_measures,
+    run_pivot,
+)
 
 __all__ = ["IndicatorFact", "KpiSubject", "KpiTable", "compute_kpi", "period_starts"]
 
@@ -113,6 +119,32 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _collect(definition: Any, result: Any, measures: Mapping[str, list[str]],
+             table: KpiTable, values: dict[Cell, Decimal | None],
+             totals: dict[tuple[str, date], Decimal | None], additive_codes: set[str]) -> None:
+    """Take one pivot's cells into the facts: per subject and period, and the totals."""
+    for header in result.leaf_rows:
+        table.subjects.setdefault(header.key[0], header.label)
+    for measure_key, code_list in measures.items():
+        # No rows of a subject in a period: 0 contacts, not «unknown» (an average
+        # or a share of nothing stays empty).
+        additive = definition.measure(measure_key).kind in (
+            MeasureKind.COUNT, MeasureKind.COUNT_DISTINCT, MeasureKind.SUM)
+        if additive:
+            additive_codes.update(code_list)
+        for header in result.row_headers:
+            for period in table.periods:
+                column = (period.isoformat(),) if definition.period_dimension else ()
+                value = _decimal(result.value(header.key, column, measure_key))
+                if value is None and additive:
+                    value = Decimal(0)
+                for code in code_list:
+                    if header.key == ():
+                        totals[(code, period)] = value
+                    else:
+                        values[(code, header.key[0], period)] = value
+
+
 def compute_kpi(base: OpenedBase, catalogue: ReportCatalogue, codes: Sequence[str] | None,
                 subject: KpiSubject | str, period_kind: PeriodKind | str, first: date,
                 last: date, *, subject_ids: Sequence[Any] | None = None,
@@ -157,30 +189,19 @@ def compute_kpi(base: OpenedBase, catalogue: ReportCatalogue, codes: Sequence[st
                     table.problems[code] = why
             continue
         filters = (Filter(dimension, tuple(subject_ids)),) if subject_ids is not None else ()
-        query = PivotQuery(rows=(dimension,), columns=("period",) if definition.period_dimension
-                           else (), measures=tuple(measures), grouping=grouping,
-                           period=(first, last), filters=filters)
-        result = run_pivot(base, definition, query, canceller=canceller)
-        for header in result.leaf_rows:
-            table.subjects.setdefault(header.key[0], header.label)
-        for measure_key, code_list in measures.items():
-            # No rows of a subject in a period: 0 contacts, not «unknown» (an average
-            # or a share of nothing stays empty).
-            additive = definition.measure(measure_key).kind in (
-                MeasureKind.COUNT, MeasureKind.COUNT_DISTINCT, MeasureKind.SUM)
-            if additive:
-                additive_codes.update(code_list)
-            for header in result.row_headers:
-                for period in table.periods:
-                    column = (period.isoformat(),) if definition.period_dimension else ()
-                    value = _decimal(result.value(header.key, column, measure_key))
-                    if value is None and additive:
-                        value = Decimal(0)
-                    for code in code_list:
-                        if header.key == ():
-                            totals[(code, period)] = value
-                        else:
-                            values[(code, header.key[0], period)] = value
+        # The measures a summary counts are asked apart from the rest (a distinct count
+        # reads the source rows; the counts beside it need not).
+        precounted = precounted_measures(definition)
+        groups = [g for g in ([k for k in measures if k in precounted],
+                              [k for k in measures if k not in precounted]) if g]
+        for group in groups:
+            query = PivotQuery(rows=(dimension,), columns=("period",)
+                               if definition.period_dimension else (),
+                               measures=tuple(group), grouping=grouping,
+                               period=(first, last), filters=filters)
+            result = run_pivot(base, definition, query, canceller=canceller)
+            _collect(definition, result, {k: measures[k] for k in group}, table, values,
+                     totals, additive_codes)
     # Formulas, in dependency order, per subject and period and for the totals.
     subjects = list(table.subjects) if subject_ids is None else list(subject_ids)
     # A subject asked for with no rows at all has zero contacts, not «unknown».

@@ -327,6 +327,17 @@ _MONTHLY = (PeriodGrouping.MONTH, PeriodGrouping.QUARTER, PeriodGrouping.YEAR)
 _PRECOUNTED = (MeasureKind.COUNT, MeasureKind.SUM, MeasureKind.SHARE)
 
 
+def precounted_measures(definition: ReportDefinition) -> frozenset[str]:
+    """The measures of ``definition`` its summary can count (none without a summary): a
+    caller asking for several measures at once (the KPI facts) asks for these apart, so
+    one distinct count does not send the others to the source rows too."""
+    summary = definition.summary
+    if summary is None:
+        return frozenset()
+    return frozenset(m.key for m in definition.measures
+                     if m.key in summary.measures and m.kind in _PRECOUNTED)
+
+
 def _summary_twin(base: OpenedBase, definition: ReportDefinition, query: PivotQuery,
                   plan: _Plan) -> tuple[ReportDefinition, _Plan] | None:
     """The definition over its summary, with the same keys, when the summary can answer
