@@ -348,8 +348,7 @@ def _summary_twin(base: OpenedBase, definition: ReportDefinition, query: PivotQu
     used = {d.key for d in plan.rows + plan.columns} | {f.dimension for f in query.filters}
     if not used <= set(summary.dimensions):
         return None
-    if any(m.key not in summary.measures or m.kind not in _PRECOUNTED
-           for m in plan.measures):
+    if not {m.key for m in plan.measures} <= precounted_measures(definition):
         return None
     period_key = definition.period_dimension
     if period_key in used and query.grouping not in _MONTHLY:
