@@ -25,7 +25,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, null, select, text, type_coerce, union_all
+from sqlalchemy import (
+    Select,
+    String,
+    case,
+    func,
+    literal,
+    null,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -504,12 +515,14 @@ def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery
     inner_columns: list[ColumnElement[Any]] = []
     for i, dimension in enumerate(dims):
         column = src.c[dimension.column]
+        # A period is grouped by its truncated timestamp and shown as text only per group
+        # (to_char on every source row cost a third of a distinct count at 1 M rows).
         key = (bucket_expression(column, query.grouping, dialect, timestamp=dimension.timestamp,
-                                 as_text=not two_stage)
+                                 as_text=False)
                if dimension.date else column)
         inner_columns.append(key.label(f"k{i}"))
         if dimension.label:
-            inner_columns.append(src.c[dimension.label].label(f"l{i}"))
+            inner_columns.append(_label_column(src.c[dimension.label], dialect).label(f"l{i}"))
     for i, measure in enumerate(plan.measures):
         inner_columns += _measure_inputs(measure, i, src)
     # Keys are computed in a subquery so that GROUP BY names plain columns (an expression
@@ -539,7 +552,7 @@ def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery
 
     def shown_key(i: int) -> ColumnElement[Any]:
         key = stage.c[f"k{i}"]
-        if two_stage and dims[i].date:
+        if dims[i].date:
             return bucket_text(key, dialect).label(f"k{i}")
         return key
 
@@ -563,6 +576,15 @@ def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery
         grouped_columns = set_columns(grouped)
         parts.append(part.group_by(*grouped_columns) if grouped_columns else part)
     return union_all(*parts)  # type: ignore[return-value]
+
+
+def _label_column(label: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """A dimension's label as grouped: byte order on PostgreSQL. A label rides along with
+    its key (one name per id), so how it sorts changes no group, while a linguistic
+    comparison on every tie of the key was a third of a distinct count's sort."""
+    if dialect == "postgresql" and isinstance(label.type, String):
+        return label.collate("C")
+    return label
 
 
 def _sql_set(columns: list[ColumnElement[Any]]) -> ColumnElement[Any]:
