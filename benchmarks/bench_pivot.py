@@ -290,7 +290,7 @@ def run(base: OpenedBase, scale: int) -> dict[str, float]:
         raise SystemExit("the pivot benchmark runs on PostgreSQL only")
     rows = scale * ROWS_PER_SCALE
     definition = _definition()
-    source_only = dataclasses.replace(definition, summary=None)
+    source_only = dataclasses.replace(definition, summaries=())
     query = pivot_query()
     generation_s = generate_work_records(base, rows)
     figures: dict[str, float] = {"work_records": rows,

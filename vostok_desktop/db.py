@@ -327,7 +327,8 @@ def upgrade_base_schema(location: BaseLocation, password: str | None = None) -> 
 # clients.visible_to: the employees whose visibility includes the client (creator and
 # responsibles), kept by triggers so the row-level security policy is one array test.
 SERVER_ONLY_OBJECTS = frozenset({"visible_to", "ix_clients_visible_to", "vostok_channel_key",
-                                 "work_record_summary", "ix_work_record_summary_zero"})
+                                 "work_record_summary", "ix_work_record_summary_zero",
+                                 "work_client_summary", "ix_work_client_summary_zero"})
 # Expression indexes PostgreSQL reflects without their expression (the collation of
 # ``(number COLLATE "C")``): Alembic cannot compare them, a test checks their use.
 EXPRESSION_INDEXES = frozenset({"ix_distributives_number_c"})

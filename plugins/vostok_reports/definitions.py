@@ -70,7 +70,9 @@ from vostok_desktop.services.reports.pivot import (
 )
 from vostok_desktop.services.reports.summary import (
     ALL_KINDS,
+    WORK_CLIENT_SUMMARY,
     WORK_RECORD_SUMMARY,
+    client_summary_usable,
     works_summary_usable,
 )
 
@@ -106,11 +108,21 @@ def _join_employee(stmt: Select[Any], joins: tuple[Any, Any], employee_id: Any) 
             .outerjoin(department, department.id == person.department_id))
 
 
+def _employee_names() -> Select[Any]:
+    return select(Employee.id.label("key"), Employee.full_name.label("label"))
+
+
+def _department_names() -> Select[Any]:
+    return select(Department.id.label("key"), Department.name.label("label"))
+
+
 def _employee_dimensions(prefix: str = "employee", title: str = "Сотрудник",
                          department_title: str = "Отдел") -> tuple[Dimension, Dimension]:
-    return (Dimension(prefix, title, f"{prefix}_id", label=f"{prefix}_name"),
+    # The names are looked up for the groups found, not grouped with every source row.
+    return (Dimension(prefix, title, f"{prefix}_id", label=f"{prefix}_name",
+                      lookup=_employee_names),
             Dimension(f"{prefix}_department", department_title, f"{prefix}_department_id",
-                      label=f"{prefix}_department_name"))
+                      label=f"{prefix}_department_name", lookup=_department_names))
 
 
 CLIENT = Dimension("client", "Клиент", "client_id", label="client_name")
@@ -152,6 +164,17 @@ def _contacts_summary_source(params: SourceParams, used: frozenset[str]) -> Sele
     return _join_employee(stmt, joins, summary.employee_id)
 
 
+def _contacts_client_summary_source(params: SourceParams, used: frozenset[str]) -> Select[Any]:
+    """The clients each employee worked with each month (migration 0025), labelled as the
+    source: a line per (employee, month, client) with its number of works."""
+    lines = WORK_CLIENT_SUMMARY.c
+    joins, employee = _employee_columns(lines.employee_id)
+    stmt = (select(lines.month.label("month"), lines.client_id.label("client_id"),
+                   lines.works.label("works"), *employee)
+            .select_from(WORK_CLIENT_SUMMARY))
+    return _join_employee(stmt, joins, lines.employee_id)
+
+
 CLIENT_CONTACTS = ReportDefinition(
     key="client_contacts", employee_dimension="employee", title="Контакты с клиентами", section="Работа с клиентами",
     description="Звонки, встречи, визиты и письма сотрудников по клиентам за период.",
@@ -177,11 +200,17 @@ CLIENT_CONTACTS = ReportDefinition(
                    DrillColumn("employee_name", "Сотрудник"), DrillColumn("kind", "Вид"),
                    DrillColumn("subject", "Тема")),
     default_rows=("employee",), default_columns=("period",), default_measures=("count",),
-    summary=Summary(_contacts_summary_source,
-                    dimensions=("employee", "employee_department", "period", "kind"),
-                    measures={"count": "works", "done": "done_works", "minutes": "minutes",
-                              "share": "works"},
-                    period_column="month", usable=works_summary_usable),
+    summaries=(
+        Summary(_contacts_summary_source,
+                dimensions=("employee", "employee_department", "period", "kind"),
+                measures={"count": "works", "done": "done_works", "minutes": "minutes",
+                          "share": "works"},
+                period_column="month", usable=works_summary_usable),
+        Summary(_contacts_client_summary_source,
+                dimensions=("employee", "employee_department", "period"),
+                measures={"count": "works", "share": "works"}, distinct={"clients": "client_id"},
+                period_column="month", usable=client_summary_usable),
+    ),
 )
 
 

@@ -1,9 +1,10 @@
-"""«Контакты с клиентами» from the server's summary of works (migration 0023): the same
-table as from the works themselves, on numbers counted by hand, on both dialects (a file
-base has no summary and reads its works); kept right by the database through new,
-changed and deleted works, a client changing hands and a deleted client; and read only
-when it can answer exactly (whole months, its dimensions and measures, this
-workstation's UTC offset)."""
+"""«Контакты с клиентами» from the server's summaries of works (migration 0023) and of the
+clients worked with (0025, the distinct count «Клиентов»): the same table as from the
+works themselves, on numbers counted by hand, on both dialects (a file base has no
+summary and reads its works); kept right by the database through new, changed and
+deleted works, a client changing hands and a deleted client; and read only when one can
+answer exactly (whole months, its dimensions and measures, this workstation's UTC
+offset)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ WORKS = [
     ("sidorova", "b", WorkKind.EMAIL, False, 0, datetime(2026, 2, 14, 12, tzinfo=UTC)),
 ]
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
-SOURCE_ONLY = dataclasses.replace(CLIENT_CONTACTS, summary=None)
+SOURCE_ONLY = dataclasses.replace(CLIENT_CONTACTS, summaries=())
 MEASURES = ("count", "done", "minutes", "share")
 LAYOUTS = [
     (("employee",), ("period",)),
@@ -88,6 +89,13 @@ def _summary_lines(base: OpenedBase) -> list[tuple[object, ...]]:
             "from work_record_summary order by 2, 3, 4, 1"))]
 
 
+def _client_lines(base: OpenedBase) -> list[tuple[object, ...]]:
+    with base.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "select visible_to, employee_id, month, client_id, works "
+            "from work_client_summary order by 2, 3, 4, 1"))]
+
+
 def test_the_summary_gives_the_hand_counted_table(empty_base: OpenedBase,
                                                   known: dict[str, int]) -> None:
     query = PivotQuery(rows=("employee",), columns=("period",), measures=MEASURES,
@@ -123,6 +131,41 @@ def test_the_summary_gives_the_hand_counted_table(empty_base: OpenedBase,
     assert filtered.from_summary == (empty_base.dialect == "postgresql")
 
 
+def test_distinct_clients_from_the_summary_of_clients(empty_base: OpenedBase,
+                                                      known: dict[str, int]) -> None:
+    """«Клиентов» does not add up: a client met twice in a month, by two employees, in
+    two months of a quarter is one client in each total — counted by hand."""
+    query = PivotQuery(rows=("employee",), columns=("period",), measures=("count", "clients"),
+                       period=YEAR)
+    result = _both(empty_base, query)
+    assert result.from_summary == (empty_base.dialect == "postgresql")
+    ivanov, petrov, sidorova = (known["ivanov"],), (known["petrov"],), (known["sidorova"],)
+    jan = ("2026-01-01",)
+    assert result.value(ivanov, jan, "clients") == 1  # «a» twice
+    assert result.value(ivanov, jan, "count") == 2
+    assert result.value(ivanov, (), "clients") == 2  # «a», «b»
+    assert result.value(petrov, (), "clients") == 2  # «a», «c» in March and in April
+    assert result.value(sidorova, (), "clients") == 1
+    assert result.value((), jan, "clients") == 1  # Ivanov and Petrov both called «a»
+    assert result.grand_total("clients") == 3
+    assert result.grand_total("count") == 7
+    quarters = _both(empty_base, dataclasses.replace(query, grouping=PeriodGrouping.QUARTER))
+    assert quarters.value((), ("2026-01-01",), "clients") == 3
+    assert quarters.value(petrov, ("2026-04-01",), "clients") == 1
+    departments = _both(empty_base, PivotQuery(
+        rows=("employee_department", "employee"), measures=("clients",), period=YEAR))
+    assert departments.value((known["sales"],), (), "clients") == 3
+    assert departments.value((None,), (), "clients") == 1
+    for rows, columns in LAYOUTS[:2] + LAYOUTS[3:]:
+        for grouping in (PeriodGrouping.MONTH, PeriodGrouping.YEAR):
+            layout = [d for d in (*rows, *columns) if d != "kind"]
+            assert _both(empty_base, PivotQuery(
+                rows=tuple(d for d in rows if d in layout),
+                columns=tuple(d for d in columns if d in layout),
+                measures=("clients", "share"), grouping=grouping,
+                period=YEAR)).from_summary == (empty_base.dialect == "postgresql")
+
+
 def test_questions_the_summary_cannot_answer_read_the_works(
         empty_base: OpenedBase, known: dict[str, int]) -> None:
     unanswerable = [
@@ -131,7 +174,10 @@ def test_questions_the_summary_cannot_answer_read_the_works(
         PivotQuery(rows=("employee",), measures=("count",),
                    period=(date(2026, 1, 6), date(2026, 3, 31))),  # part of a month
         PivotQuery(rows=("client",), measures=("count",), period=YEAR),
-        PivotQuery(rows=("employee",), measures=("clients",), period=YEAR),  # distinct
+        # Clients by kind: the summary of clients keeps all kinds together.
+        PivotQuery(rows=("kind",), measures=("clients",), period=YEAR),
+        # No one summary counts both (done is not in the summary of clients).
+        PivotQuery(rows=("employee",), measures=("done", "clients"), period=YEAR),
         PivotQuery(rows=("employee",), measures=("count",), period=YEAR,
                    filters=(Filter("done", (True,)),)),
     ]
@@ -161,6 +207,9 @@ def test_the_database_keeps_the_summary_through_every_change(
         pytest.skip("a file base has no summary")
     queries = [PivotQuery(rows=rows, columns=columns, measures=MEASURES, period=YEAR)
                for rows, columns in LAYOUTS]
+    queries += [PivotQuery(rows=("employee",), columns=("period",),
+                           measures=("count", "clients"), period=YEAR),
+                PivotQuery(rows=("employee_department",), measures=("clients",), period=YEAR)]
 
     def check() -> None:
         for query in queries:
@@ -170,6 +219,11 @@ def test_the_database_keeps_the_summary_through_every_change(
         assert all(line[4] != 0 for line in lines)
         every = sum(line[4] for line in lines if line[3] == "*")
         assert every == sum(line[4] for line in lines if line[3] != "*") > 0
+        # The clients' lines count the same works, one line per employee, month, client.
+        clients = _client_lines(empty_base)
+        assert all(line[4] > 0 for line in clients)
+        assert sum(line[4] for line in clients) == every
+        assert len({line[1:4] for line in clients}) == len(clients)
 
     with empty_base.sessions() as s:
         direction = Direction(code="S1", name="Сопровождение")
@@ -208,13 +262,15 @@ def test_the_database_keeps_the_summary_through_every_change(
     # 7 works, one more, a visit gone, the two left at «c» gone with it.
     assert run_pivot(empty_base, CLIENT_CONTACTS, queries[0]).grand_total("count") == 5
     # The owner's rebuild finds what the triggers kept.
-    kept = _summary_lines(empty_base)
+    kept, kept_clients = _summary_lines(empty_base), _client_lines(empty_base)
     with empty_base.engine.begin() as conn:
         conn.execute(text("select vostok_work_summary_rebuild()"))
     assert _summary_lines(empty_base) == kept
+    assert _client_lines(empty_base) == kept_clients
     with empty_base.engine.begin() as conn:
         conn.execute(text("truncate work_records cascade"))
     assert _summary_lines(empty_base) == []
+    assert _client_lines(empty_base) == []
 
 
 def test_kpi_facts_mixing_counted_and_distinct_measures(empty_base: OpenedBase,
@@ -227,10 +283,11 @@ def test_kpi_facts_mixing_counted_and_distinct_measures(empty_base: OpenedBase,
     from vostok_desktop.services.kpi.facts import KpiSubject, compute_kpi
     from vostok_desktop.services.kpi.indicators import IndicatorData, save_indicator
     from vostok_desktop.services.reports.catalogue import report_catalogue
-    from vostok_desktop.services.reports.pivot import precounted_measures
+    from vostok_desktop.services.reports.pivot import summary_groups
 
-    assert {"count", "done", "minutes"} <= precounted_measures(CLIENT_CONTACTS)
-    assert "clients" not in precounted_measures(CLIENT_CONTACTS)
+    # Each summary's measures are asked of it apart (on a file base both are found absent).
+    assert summary_groups(CLIENT_CONTACTS, ["count", "clients", "done"]) == [
+        ["count", "done"], ["clients"]]
     catalogue = report_catalogue(load_plugins())
     allowed = catalogue.measures_by_report()
     for code, measure in (("contacts", "count"), ("clients", "clients"), ("done", "done")):

@@ -31,8 +31,8 @@ from vostok_desktop.services.reports.pivot import (
     Filter,
     MeasureKind,
     PivotQuery,
-    precounted_measures,
     run_pivot,
+    summary_groups,
 )
 
 __all__ = ["IndicatorFact", "KpiSubject", "KpiTable", "compute_kpi", "period_starts"]
@@ -189,12 +189,9 @@ def compute_kpi(base: OpenedBase, catalogue: ReportCatalogue, codes: Sequence[st
                     table.problems[code] = why
             continue
         filters = (Filter(dimension, tuple(subject_ids)),) if subject_ids is not None else ()
-        # The measures a summary counts are asked apart from the rest (a distinct count
-        # reads the source rows; the counts beside it need not).
-        precounted = precounted_measures(definition)
-        groups = [g for g in ([k for k in measures if k in precounted],
-                              [k for k in measures if k not in precounted]) if g]
-        for group in groups:
+        # The measures each summary counts are asked apart from the rest (a measure no
+        # summary counts reads the source rows; the counts beside it need not).
+        for group in summary_groups(definition, measures):
             query = PivotQuery(rows=(dimension,), columns=("period",)
                                if definition.period_dimension else (),
                                measures=tuple(group), grouping=grouping,

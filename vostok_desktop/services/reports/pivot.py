@@ -8,9 +8,10 @@ aggregates: one statement with ``GROUPING SETS`` on PostgreSQL, the same sets as
 ALL`` of ``GROUP BY`` queries on SQLite; every subtotal (each prefix of the row dimensions ×
 each prefix of the column dimensions) comes from the database, so non-additive measures
 (distinct counts) are right in the totals too. :func:`drill_down` returns the source rows
-behind any cell, with the ids of the cards they open. A definition may name a
-pre-aggregated :class:`Summary` of its source (the server's summary of works, migration
-0023): a query it answers exactly is counted from it, with the same result.
+behind any cell, with the ids of the cards they open. A definition may name
+pre-aggregated :class:`Summary` twins of its source (the server's summaries of works,
+migrations 0023 and 0025): a query one of them answers exactly is counted from it, with
+the same result.
 
 No Qt. Long reads run on a GUI worker and are cancelled through a
 :class:`~vostok_desktop.services.lists.filters.Canceller`.
@@ -109,6 +110,10 @@ class Dimension:
     titles: Mapping[Any, str] | None = None  # value -> Russian title (enumerations)
     date: bool = False  # a date dimension: cut into periods
     timestamp: bool = False  # …stored as a UTC timestamp (shifted to local time first)
+    months: bool = False  # …whose values are first days of months already (a summary's)
+    # A SELECT of (key, label) by the key's primary key (employees, departments): the
+    # labels are joined to the few groups instead of being grouped with every source row.
+    lookup: Callable[[], Select[Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -145,16 +150,20 @@ class Summary:
     ``source(params, used)`` selects, for a query using the dimensions ``used``, the same
     labelled columns as the report's source for the dimensions it keeps, one pre-counted
     column per measure it keeps (a count becomes the sum of that column) and
-    ``period_column``, the local month the period dimension's rows fall in. The engine
-    reads it instead of the source when a query needs nothing else: those dimensions (the
-    period cut into months, quarters or years, a period of whole months), those measures,
-    and ``usable(base, query)`` says the base keeps it for this workstation."""
+    ``period_column``, the local month the period dimension's rows fall in. ``distinct``
+    names, per distinct count it answers, the column holding the counted value: its lines
+    are one per such value within the finest cell, so a distinct count over them is the
+    source's. The engine reads it instead of the source when a query needs nothing else:
+    those dimensions (the period cut into months, quarters or years, a period of whole
+    months), those measures, and ``usable(base, query)`` says the base keeps it for this
+    workstation."""
 
     source: Callable[[SourceParams, frozenset[str]], Select[Any]]  # …for these dimensions
     dimensions: tuple[str, ...]
     measures: Mapping[str, str]
     period_column: str
     usable: Callable[[OpenedBase, PivotQuery], bool]
+    distinct: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -179,7 +188,7 @@ class ReportDefinition:
     # Who a row is counted for, for KPI: the employee dimension (its department is
     # "<key>_department"); None when the report is not about employees.
     employee_dimension: str | None = None
-    summary: Summary | None = None  # a pre-aggregated twin of the source, if any
+    summaries: tuple[Summary, ...] = ()  # pre-aggregated twins of the source, tried in order
 
     def dimension(self, key: str) -> Dimension:
         for dimension in self.dimensions:
@@ -276,7 +285,7 @@ class PivotResult:
     row_headers: list[Header]
     column_headers: list[Header]
     cells: dict[tuple[Key, Key], tuple[Any, ...]] = field(default_factory=dict)
-    from_summary: bool = False  # counted from the definition's pre-aggregated summary
+    from_summary: bool = False  # counted from one of the definition's summaries
 
     def value(self, row_key: Key, column_key: Key, measure_key: str) -> Any:
         index = [m.key for m in self.measures].index(measure_key)
@@ -338,53 +347,69 @@ _MONTHLY = (PeriodGrouping.MONTH, PeriodGrouping.QUARTER, PeriodGrouping.YEAR)
 _PRECOUNTED = (MeasureKind.COUNT, MeasureKind.SUM, MeasureKind.SHARE)
 
 
-def precounted_measures(definition: ReportDefinition) -> frozenset[str]:
-    """The measures of ``definition`` its summary can count (none without a summary): a
-    caller asking for several measures at once (the KPI facts) asks for these apart, so
-    one distinct count does not send the others to the source rows too."""
-    summary = definition.summary
-    if summary is None:
-        return frozenset()
+def _answers(summary: Summary, definition: ReportDefinition) -> frozenset[str]:
+    """The measures of ``definition`` that ``summary`` counts: counts and sums as sums of
+    its pre-counted columns, distinct counts over its lines."""
     return frozenset(m.key for m in definition.measures
-                     if m.key in summary.measures and m.kind in _PRECOUNTED)
+                     if (m.key in summary.measures and m.kind in _PRECOUNTED)
+                     or (m.key in summary.distinct and m.kind is MeasureKind.COUNT_DISTINCT
+                         and m.condition is None))
+
+
+def summary_groups(definition: ReportDefinition, keys: Iterable[str]) -> list[list[str]]:
+    """``keys`` split into the groups a caller asking for several measures at once (the KPI
+    facts) should ask for apart: those of each summary in turn, then the rest — so one
+    measure no summary counts does not send the others to the source rows too."""
+    left = list(dict.fromkeys(keys))
+    groups: list[list[str]] = []
+    for summary in definition.summaries:
+        answered = _answers(summary, definition)
+        group = [k for k in left if k in answered]
+        if group:
+            groups.append(group)
+            left = [k for k in left if k not in answered]
+    return [*groups, left] if left else groups
 
 
 def _summary_twin(base: OpenedBase, definition: ReportDefinition, query: PivotQuery,
                   plan: _Plan) -> tuple[ReportDefinition, _Plan] | None:
-    """The definition over its summary, with the same keys, when the summary can answer
-    ``query`` exactly; else None (the source is read)."""
-    summary = definition.summary
-    if summary is None:
-        return None
+    """The definition over the first of its summaries that can answer ``query`` exactly,
+    with the same keys; else None (the source is read)."""
     used = {d.key for d in plan.rows + plan.columns} | {f.dimension for f in query.filters}
-    if not used <= set(summary.dimensions):
-        return None
-    if not {m.key for m in plan.measures} <= precounted_measures(definition):
-        return None
     period_key = definition.period_dimension
     if period_key in used and query.grouping not in _MONTHLY:
         return None
     if query.period is not None:
-        if period_key not in summary.dimensions:
-            return None
         first, last = query.period
         if last < first or first.day != 1 or (last + timedelta(days=1)).day != 1:
             return None
-    if not summary.usable(base, query):
-        return None
+    wanted = {m.key for m in plan.measures}
+    for summary in definition.summaries:
+        if (used <= set(summary.dimensions) and wanted <= _answers(summary, definition)
+                and (query.period is None or period_key in summary.dimensions)
+                and summary.usable(base, query)):
+            return _over(summary, definition, query, used, period_key)
+    return None
+
+
+def _over(summary: Summary, definition: ReportDefinition, query: PivotQuery,
+          used: set[str], period_key: str | None) -> tuple[ReportDefinition, _Plan]:
     dimensions = tuple(
-        replace(d, column=summary.period_column, timestamp=False) if d.key == period_key
+        replace(d, column=summary.period_column, timestamp=False, months=True)
+        if d.key == period_key
         else d for d in definition.dimensions if d.key in summary.dimensions)
-    measures = tuple(Measure(m.key, m.title, MeasureKind.SUM, column=summary.measures[m.key],
-                             money=m.money, unit=m.unit)
-                     for m in definition.measures if m.key in summary.measures)
+    measures = tuple(
+        Measure(m.key, m.title, MeasureKind.SUM, column=summary.measures[m.key],
+                money=m.money, unit=m.unit) if m.kind is not MeasureKind.COUNT_DISTINCT
+        else replace(m, column=summary.distinct[m.key])
+        for m in definition.measures if m.key in _answers(summary, definition))
     frozen = frozenset(used)
 
     def source(params: SourceParams) -> Select[Any]:
         return summary.source(params, frozen)
 
     twin = replace(definition, source=source, dimensions=dimensions,
-                   measures=measures, summary=None,
+                   measures=measures, summaries=(),
                    period_dimension=period_key if period_key in summary.dimensions else None)
     return twin, _plan(twin, query)
 
@@ -397,8 +422,18 @@ def _key_expression(dimension: Dimension, src: Any, grouping: PeriodGrouping,
                     dialect: str) -> ColumnElement[Any]:
     column = src.c[dimension.column]
     if dimension.date:
-        return bucket_expression(column, grouping, dialect, timestamp=dimension.timestamp)
+        return _bucket(dimension, column, grouping, dialect, as_text=True)
     return column
+
+
+def _bucket(dimension: Dimension, column: ColumnElement[Any], grouping: PeriodGrouping,
+            dialect: str, *, as_text: bool) -> ColumnElement[Any]:
+    """The period a date dimension's value falls in; a month of a summary is its own
+    month (truncating half a million dates again doubled a distinct count over them)."""
+    if dimension.months and grouping is PeriodGrouping.MONTH:
+        return bucket_text(column, dialect) if as_text else column
+    return bucket_expression(column, grouping, dialect, timestamp=dimension.timestamp,
+                             as_text=as_text)
 
 
 def _filtered(definition: ReportDefinition, query: PivotQuery, src: Any,
@@ -512,16 +547,19 @@ def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery
     src = definition.source(_params(base, query)).subquery("src")
     dims = plan.rows + plan.columns
     two_stage = bool(dims) and _two_stage(plan)
+
+    def carried(i: int) -> bool:  # the label grouped along with the key
+        return bool(dims[i].label) and dims[i].lookup is None
+
     inner_columns: list[ColumnElement[Any]] = []
     for i, dimension in enumerate(dims):
         column = src.c[dimension.column]
         # A period is grouped by its truncated timestamp and shown as text only per group
         # (to_char on every source row cost a third of a distinct count at 1 M rows).
-        key = (bucket_expression(column, query.grouping, dialect, timestamp=dimension.timestamp,
-                                 as_text=False)
+        key = (_bucket(dimension, column, query.grouping, dialect, as_text=False)
                if dimension.date else column)
         inner_columns.append(key.label(f"k{i}"))
-        if dimension.label:
+        if carried(i):
             inner_columns.append(_label_column(src.c[dimension.label], dialect).label(f"l{i}"))
     for i, measure in enumerate(plan.measures):
         inner_columns += _measure_inputs(measure, i, src)
@@ -532,7 +570,7 @@ def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery
     if not dims:
         return select(literal(0).label("g"), *_aggregates(plan, inner))
     grouped_by = [inner.c[f"k{i}"] for i in range(len(dims))] + [
-        inner.c[f"l{i}"] for i in range(len(dims)) if dims[i].label]
+        inner.c[f"l{i}"] for i in range(len(dims)) if carried(i)]
     if two_stage:
         stage = (select(*grouped_by, *_partials(plan, inner)).group_by(*grouped_by)
                  .subquery("s"))
@@ -546,7 +584,7 @@ def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery
         cols: list[ColumnElement[Any]] = []
         for i in grouped:
             cols.append(stage.c[f"k{i}"])
-            if dims[i].label:
+            if carried(i):
                 cols.append(stage.c[f"l{i}"])
         return cols
 
@@ -557,25 +595,43 @@ def _statement(base: OpenedBase, definition: ReportDefinition, query: PivotQuery
         return key
 
     keys = [stage.c[f"k{i}"] for i in range(len(dims))]
-    labels = [stage.c[f"l{i}"] for i in range(len(dims)) if dims[i].label]
+    labels = [stage.c[f"l{i}"] for i in range(len(dims)) if carried(i)]
     if dialect == "postgresql":
         group_sets = [_sql_set(set_columns(s)) for s in sets]
-        return (select(*[shown_key(i) for i in range(len(dims))], *labels,
-                       func.grouping(*keys).label("g"), *aggregates)
-                .group_by(func.grouping_sets(*group_sets)))
+        return _looked_up(select(*[shown_key(i) for i in range(len(dims))], *labels,
+                                 func.grouping(*keys).label("g"), *aggregates)
+                          .group_by(func.grouping_sets(*group_sets)), dims)
     parts = []
     for grouped in sets:
         selected: list[ColumnElement[Any]] = []
         for i in range(len(dims)):
             selected.append(shown_key(i) if i in grouped else null().label(f"k{i}"))
         for i in range(len(dims)):
-            if dims[i].label:
+            if carried(i):
                 selected.append(stage.c[f"l{i}"] if i in grouped else null().label(f"l{i}"))
         selected.append(literal(_grouping_id(grouped, len(dims))).label("g"))
         part = select(*selected, *aggregates)
         grouped_columns = set_columns(grouped)
         parts.append(part.group_by(*grouped_columns) if grouped_columns else part)
-    return union_all(*parts)  # type: ignore[return-value]
+    return _looked_up(union_all(*parts), dims)
+
+
+def _looked_up(statement: Any, dims: tuple[Dimension, ...]) -> Select[Any]:
+    """The grouped ``statement`` with the labels of the dimensions that look them up
+    joined to its groups (a subtotal's missing key finds no label, as it should)."""
+    looked = [i for i, d in enumerate(dims) if d.label and d.lookup is not None]
+    if not looked:
+        return statement  # type: ignore[no-any-return]
+    grouped = statement.subquery("p")
+    columns: list[ColumnElement[Any]] = list(grouped.c)
+    joined: Any = grouped
+    for i in looked:
+        lookup = dims[i].lookup
+        assert lookup is not None
+        names = lookup().subquery(f"lk{i}")
+        joined = joined.outerjoin(names, names.c.key == grouped.c[f"k{i}"])
+        columns.append(names.c.label.label(f"l{i}"))
+    return select(*columns).select_from(joined)
 
 
 def _label_column(label: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
