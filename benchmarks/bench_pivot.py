@@ -4,8 +4,9 @@ years of ``50 × --scale`` work records (default 5 000 000) on a demo base of
 
 Work records are made by one ``INSERT … SELECT generate_series`` (random employee, random
 client, ``starts_at`` spread over :data:`PERIOD`, random kinds; the triggers are off where the login
-may switch them off, see :func:`generate_work_records`), then the server's summary of works
-(migration 0023) is rebuilt and VACUUM ANALYZE runs. They carry the subject :data:`MARK`,
+may switch them off, see :func:`generate_work_records`), then the server's summaries of
+works and of the clients worked with (migrations 0023, 0025) are rebuilt and VACUUM
+ANALYZE runs. They carry the subject :data:`MARK`,
 so a run on the same ``--base`` reuses them.
 
 Figures (medians of :data:`REPEAT` runs after a warm-up, owner and login interleaved):
@@ -21,9 +22,11 @@ Figures (medians of :data:`REPEAT` runs after a warm-up, owner and login interle
 - ``gui_max_gap_ms`` — the longest gap between ticks of a 5 ms ``QTimer`` on the main
   thread's event loop while the report runs on another thread (``gui_idle_max_gap_ms``:
   the same loop with nothing running);
-- ``summary_rebuild_s``, ``summary_lines`` — the owner's rebuild after the bulk load;
+- ``summary_rebuild_s``, ``summary_lines``, ``client_summary_lines`` — the owner's rebuild
+  of both summaries after the bulk load, and their sizes;
 - ``work_insert_ms_median`` / ``work_insert_no_summary_ms_median`` — one work inserted (and
-  rolled back) with and without the summary's trigger: what keeping it costs a user.
+  rolled back) with and without the summaries' triggers: what keeping them costs a user;
+- ``kpi_set_ms_median`` — a KPI set of ten indicators (see :func:`kpi_figures`).
 
 ``EXPLAIN ANALYZE`` of the engine's statement over the summary and over the works, as the
 owner and as the manager, goes to stderr. Both tables are checked equal before timing.
@@ -252,6 +255,8 @@ def rebuild_summary(base: OpenedBase) -> tuple[float, int]:
         seconds = time.perf_counter() - started
     with base.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ANALYZE work_record_summary")
+        if conn.scalar(text("select to_regclass('work_client_summary') is not null")):
+            conn.exec_driver_sql("ANALYZE work_client_summary")
     return seconds, int(lines)
 
 
@@ -264,17 +269,21 @@ FROM clients
 
 
 def insert_figures(base: OpenedBase) -> dict[str, float]:
-    """One work inserted and rolled back, with and without the summary's trigger."""
+    """One work inserted and rolled back, with and without the summaries' triggers."""
     with base.engine.connect() as conn:
         employee = conn.scalar(text("select min(id) from employees where is_active"))
+        triggers = list(conn.scalars(text(
+            "select tgname from pg_trigger where tgrelid = 'work_records'::regclass "
+            "and tgname like 'vostok_work_%summary_insert'")))
 
     def insert(quiet: bool) -> Callable[[], object]:
         def run() -> object:
             with base.engine.connect() as conn:
                 with conn.begin() as tx:
                     if quiet:
-                        conn.exec_driver_sql(
-                            "ALTER TABLE work_records DISABLE TRIGGER vostok_work_summary_insert")
+                        for trigger in triggers:
+                            conn.exec_driver_sql(
+                                f"ALTER TABLE work_records DISABLE TRIGGER {trigger}")
                     conn.execute(text(INSERT_ONE), {"employee": employee, "mark": MARK})
                     tx.rollback()
             return None
@@ -301,6 +310,8 @@ def run(base: OpenedBase, scale: int) -> dict[str, float]:
         figures["summary_rebuild_s"] = round(rebuild_s, 1)
     with base.engine.connect() as conn:
         lines = conn.scalar(text("select count(*) from work_record_summary"))
+        figures["client_summary_lines"] = conn.scalar(text(
+            "select count(*) from work_client_summary"))
     figures["summary_lines"] = lines
     manager_login, _ = _login_for(base, EmployeeRole.MANAGER)
     as_manager = _open_as(base, manager_login)
