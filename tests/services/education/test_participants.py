@@ -1,7 +1,8 @@
 """Events and their participants as the training centre works with them, on both
 dialects: many contacts registered at once (the registered skipped and counted), stages
 moved and cancelled, invoices issued once per participant through the money documents,
-«Оплачено» following the payments, «Итоги» with hand-checked sums."""
+«Оплачено» following the payments (and a stornoed invoice billing its participants
+again), «Итоги» with hand-checked sums."""
 
 from __future__ import annotations
 
@@ -199,3 +200,45 @@ def test_a_free_event_and_bad_input_are_refused_with_the_reason(rig: EduRig) -> 
     assert get_event(rig.base, rig.seminar).capacity == 10
     with rig.base.sessions() as s:
         assert s.scalar(select(func.count()).select_from(EventParticipant)) == 3
+
+
+def test_a_stornoed_invoice_bills_its_participants_again(rig: EduRig) -> None:
+    """A reversed invoice is no invoice: its paid participants leave «Оплачено», go back to
+    «Приглашение» and the next «Выписать счета» bills them again (at once, too, before
+    the card has noticed the storno); the others keep theirs."""
+    from vostok_desktop.services.money.documents import storno
+
+    pt.register_contacts(rig.base, rig.seminar,
+                         rig.contact_ids("Иванова", "Петров", "Кузнецов"), None)
+    first = pt.issue_invoices(rig.base, rig.seminar, None, rig.pay.cashier,
+                              issued_on=date(2027, 1, 20))
+    assert len(first.invoices) == 2
+    rows = {r.contact_name.split()[0]: r for r in pt.list_participants(rig.base, rig.seminar)}
+    romashka, vasilek = rows["Иванова"].invoice_id, rows["Кузнецов"].invoice_id
+    add_cash_payment(rig.base, rig.pay.clients["romashka"], "7000", date(2027, 1, 25),
+                     "оплата семинара", romashka, rig.pay.cashier, None)
+    assert pt.follow_payments(rig.base, rig.seminar, rig.pay.cashier) == 2
+    storno(rig.base, romashka, rig.pay.cashier, None, on=date(2027, 1, 26))
+    assert pt.follow_payments(rig.base, rig.seminar, rig.pay.cashier) == 0
+    assert pt.release_reversed(rig.base, rig.seminar, rig.pay.cashier) == 2
+    assert pt.release_reversed(rig.base, rig.seminar, rig.pay.cashier) == 0  # nothing twice
+    rows = {r.contact_name.split()[0]: r for r in pt.list_participants(rig.base, rig.seminar)}
+    assert [(rows[n].stage, rows[n].invoice_id) for n in ("Иванова", "Петров")] == [
+        (ParticipantStage.INVITED, None)] * 2
+    assert (rows["Кузнецов"].stage, rows["Кузнецов"].invoice_id) == (
+        ParticipantStage.DOCUMENTS_ISSUED, vasilek)
+    again = pt.issue_invoices(rig.base, rig.seminar, None, rig.pay.cashier,
+                              issued_on=date(2027, 1, 27))
+    assert (len(again.invoices), again.participants, again.already) == (1, 2, 1)
+    assert again.total == Decimal("7000.00")
+    # Василёк's invoice reversed and billed again at once, before anything released it.
+    storno(rig.base, vasilek, rig.pay.cashier, None, on=date(2027, 1, 27))
+    third = pt.issue_invoices(rig.base, rig.seminar, None, rig.pay.cashier,
+                              issued_on=date(2027, 1, 28))
+    assert (len(third.invoices), third.participants, third.already) == (1, 1, 2)
+    rows = {r.contact_name.split()[0]: r for r in pt.list_participants(rig.base, rig.seminar)}
+    assert rows["Кузнецов"].invoice_id == third.invoices[0] != vasilek
+    assert rows["Кузнецов"].stage is ParticipantStage.DOCUMENTS_ISSUED
+    with rig.base.sessions() as s:
+        # Two invoices, their two stornos and the two new ones: nothing edited in place.
+        assert s.scalar(select(func.count()).select_from(MoneyDocument)) == 6

@@ -301,15 +301,22 @@ class EventCard(CardWidget):
     def refresh_live(self) -> None:
         """Stages that follow the payments, then the participants and «Итоги»."""
         try:
+            released = pt.release_reversed(self.context.base, self.entity_id,
+                                           self.context.employee_id)
             moved = pt.follow_payments(self.context.base, self.entity_id,
                                        self.context.employee_id)
         except (ValidationError, AccessDenied):
-            moved = 0
+            released = moved = 0
         self.participants.reload()
         self.results.reload()
+        said = []
+        if released:
+            said.append(f"Счета сторнированы: {released} — вернулись на стадию "
+                        "«Приглашение», выпишите им счета заново.")
         if moved:
-            self.participants.say(f"Оплачено по счетам: {moved} — перешли на стадию "
-                                  "«Оплачено».")
+            said.append(f"Оплачено по счетам: {moved} — перешли на стадию «Оплачено».")
+        if said:
+            self.participants.say(" ".join(said))
 
     def _entities_changed(self, kind: str, _ids: list) -> None:
         if kind in RELEVANT_KINDS:

@@ -347,10 +347,13 @@ def issue_invoices(base: OpenedBase, event_id: int, participant_ids: Sequence[in
                 raise refuse("participant_ids", "Выберите участников")
             stmt = stmt.where(EventParticipant.id.in_(list(participant_ids)))
         rows = list(s.scalars(stmt.order_by(EventParticipant.client_id, EventParticipant.id)))
-        already = sum(1 for p in rows if p.invoice_id is not None)
-        cancelled = sum(1 for p in rows if p.invoice_id is None and
+        # An invoice reversed by a storno no longer bills its participants.
+        gone = reversed_invoices(s, [p.invoice_id for p in rows if p.invoice_id is not None])
+        billed = [p for p in rows if p.invoice_id is not None and p.invoice_id not in gone]
+        already = len(billed)
+        cancelled = sum(1 for p in rows if p not in billed and
                         ParticipantStatus(p.status) is ParticipantStatus.CANCELLED)
-        todo = [p for p in rows if p.invoice_id is None and
+        todo = [p for p in rows if p not in billed and
                 ParticipantStatus(p.status) is not ParticipantStatus.CANCELLED]
         if not todo:
             return InvoiceResult((), 0, already, cancelled, Decimal("0.00"))
@@ -378,10 +381,25 @@ def issue_invoices(base: OpenedBase, event_id: int, participant_ids: Sequence[in
                 stage = ParticipantStage(p.stage)
                 change_participant(s, p, employee_id, invoice_id=document.id,
                         stage=ParticipantStage.DOCUMENTS_ISSUED
-                        if stage is ParticipantStage.INVITED else stage)
+                        if stage in _BILLING_STAGES else stage)
         return InvoiceResult(tuple(invoices), len(todo), already, cancelled, total)
 
     return run_write(base, write)
+
+
+# The stages an invoice moves a participant through (one who attended stays there).
+_BILLING_STAGES = (ParticipantStage.INVITED, ParticipantStage.DOCUMENTS_ISSUED,
+                   ParticipantStage.PAID)
+
+
+def reversed_invoices(s: Session, invoice_ids: Sequence[int]) -> dict[int, str]:
+    """Invoice id → the number of the storno that reversed it, for those reversed."""
+    ids = list({i for i in invoice_ids if i is not None})
+    if not ids:
+        return {}
+    return {original: number for original, number in s.execute(
+        select(MoneyDocument.corrects_id, MoneyDocument.number_text)
+        .where(MoneyDocument.corrects_id.in_(ids)))}
 
 
 def invoice_payments(s: Session, invoice_ids: Sequence[int]) -> dict[int, tuple[Decimal, Decimal]]:
@@ -405,7 +423,8 @@ def invoice_payments(s: Session, invoice_ids: Sequence[int]) -> dict[int, tuple[
 
 def follow_payments(base: OpenedBase, event_id: int, employee_id: int | None) -> int:
     """Participants whose invoice is paid in full move to «Оплачено» (from «Приглашение»
-    or «Документы выписаны»); returns how many moved. Nothing to move writes nothing."""
+    or «Документы выписаны»); returns how many moved. Nothing to move writes nothing. A
+    reversed (stornoed) invoice is never paid: see :func:`release_reversed`."""
     with base.sessions() as s:
         rows = s.execute(select(EventParticipant.id, EventParticipant.invoice_id).where(
             EventParticipant.event_id == event_id, EventParticipant.invoice_id.is_not(None),
@@ -413,11 +432,40 @@ def follow_payments(base: OpenedBase, event_id: int, employee_id: int | None) ->
             EventParticipant.stage.in_([ParticipantStage.INVITED,
                                         ParticipantStage.DOCUMENTS_ISSUED]))).all()
         sums = invoice_payments(s, [r.invoice_id for r in rows])
-    ready = [r.id for r in rows if r.invoice_id in sums and
+        gone = reversed_invoices(s, [r.invoice_id for r in rows])
+    ready = [r.id for r in rows if r.invoice_id in sums and r.invoice_id not in gone and
              sums[r.invoice_id][0] > 0 and sums[r.invoice_id][1] >= sums[r.invoice_id][0]]
     if not ready:
         return 0
     return set_stage(base, ready, ParticipantStage.PAID, employee_id).changed
+
+
+def release_reversed(base: OpenedBase, event_id: int, employee_id: int | None) -> int:
+    """Participants whose invoice was reversed by a storno go back to «Приглашение»
+    without an invoice (from «Документы выписаны» or «Оплачено»; one who attended keeps
+    the stage), so the next «Выписать счета» bills them again; the change log keeps the
+    old invoice. Returns how many were released; nothing to release writes nothing."""
+    with base.sessions() as s:
+        rows = s.execute(select(EventParticipant.id, EventParticipant.invoice_id).where(
+            EventParticipant.event_id == event_id,
+            EventParticipant.invoice_id.is_not(None))).all()
+        gone = reversed_invoices(s, [r.invoice_id for r in rows])
+    if not gone:
+        return 0
+    ids = [r.id for r in rows if r.invoice_id in gone]
+
+    def write(s: Session) -> int:
+        released = 0
+        for p in load_participants(s, ids):
+            if p.invoice_id not in gone:
+                continue  # billed again meanwhile
+            stage = ParticipantStage(p.stage)
+            released += change_participant(
+                s, p, employee_id, invoice_id=None,
+                stage=ParticipantStage.INVITED if stage in _BILLING_STAGES else stage)
+        return released
+
+    return run_write(base, write)
 
 
 # --------------------------------------------------------------------------- reading
