@@ -431,6 +431,8 @@ class KpiDashboard(QWidget):
                           for i, p in enumerate(table.periods)]])
         left.setLabel(tile.unit if tile.unit else "")
         plot.autoRange()
+        if table.periods:  # room for the first and last periods' labels
+            plot.setXRange(-0.5, len(table.periods) - 0.5, padding=0)
         self.plots[tile.code] = plot
         kind = KpiSubject(table.subject)
         by = ("по отделам" if kind is KpiSubject.DEPARTMENT

@@ -409,6 +409,8 @@ class EmployeeKpiPage(QWidget):
         self.bottom.setLabel("Месяц" if table.period_kind is PeriodKind.MONTH else "Квартал")
         self.left.setLabel(table.titles[code] + (f", {unit}" if unit else ""))
         self.plot.autoRange()
+        if table.periods:  # room for the first and last periods' labels
+            self.plot.setXRange(-0.5, len(table.periods) - 0.5, padding=0)
 
     # -- drill-down --------------------------------------------------------------------------
     def drill_target(self) -> tuple[str, str, date] | None:

@@ -144,6 +144,10 @@ class ReportChart(QWidget):
         self.note.setVisible(bool(notes))
         if kind is not ChartKind.SHARES:
             self.plot.autoRange()
+            # Half a category of room at each end: pyqtgraph hides a tick label that would
+            # stick out of the axis, so the first and last months lost theirs.
+            if data.categories:
+                self.plot.setXRange(-0.5, len(data.categories) - 0.5, padding=0)
 
     def _category_ticks(self, axis: pg.AxisItem, categories: list[str]) -> None:
         step = max(1, len(categories) // 12 + (1 if len(categories) % 12 else 0)) \
