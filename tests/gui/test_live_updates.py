@@ -333,3 +333,45 @@ def test_a_transfer_elsewhere_changes_both_clients_systems_in_my_list(
     qtbot.waitUntil(lambda: _shown(agent, giver["id"], "systems") == after_giver and
                     _shown(agent, taker["id"], "systems") == str(taker["systems"] + 1),
                     timeout=WAIT_MS)
+
+
+# -- pages that follow their own tables (the bus carries the batches) ----------------------
+
+
+def test_a_competitor_marked_elsewhere_shows_on_my_client_page(qtbot, window, demo_base,  # noqa: ANN001
+                                                                colleague) -> None:  # noqa: ANN001
+    from vostok_desktop.domain.competitors import ClientCompetitor, Competitor
+    from vostok_desktop.gui.competitors.client_page import ClientCompetitorsPage
+    from vostok_desktop.services.competitors import documents as docs
+
+    with demo_base.sessions() as s:
+        used = select(ClientCompetitor.client_id).scalar_subquery()
+        client_id = s.scalar(select(Client.id).where(Client.id.not_in(used))
+                             .order_by(Client.id).limit(1))
+        competitor_id = s.scalar(select(Competitor.id).order_by(Competitor.id).limit(1))
+    card = window.context.cards.open("client", client_id)
+    page = card.findChild(ClientCompetitorsPage)
+    card.pages.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page._loaded)
+    assert page.table.rowCount() == 0
+    data = docs.new_document(colleague, client_id, None)
+    data.competitor_id, data.monthly_value = competitor_id, "9000"
+    docs.save_document(colleague, data, None)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=WAIT_MS)
+    assert page.table.item(0, 5).text().startswith("9")
+
+
+def test_a_colleagues_call_result_moves_my_campaign_progress(qtbot, window, demo_base,  # noqa: ANN001
+                                                             colleague) -> None:  # noqa: ANN001
+    from vostok_desktop.services.campaigns import campaigns as cmp
+    from vostok_desktop.services.campaigns import queue
+
+    window.context.actions.trigger("campaigns.work")  # the demo's only active campaign
+    tab = next(iter(window.campaigns.work_tabs.values()))
+    before = tab.progress.value()
+    item = queue.next_item(colleague, tab.campaign_id, None)
+    assert item is not None
+    with colleague.sessions() as s:
+        done = next(r for r in cmp.call_results(s) if not r.is_refusal and not r.retry)
+    queue.save_result(colleague, item, None, done.id)
+    qtbot.waitUntil(lambda: tab.progress.value() == before + 1, timeout=WAIT_MS)

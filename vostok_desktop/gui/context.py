@@ -24,6 +24,9 @@ class ChangeBus(QObject):
     """After a write, announce what changed; each view decides whether to refresh."""
 
     entities_changed = Signal(str, list)  # kind ("client", "contact", ...), ids
+    # What the live updates saw change, on any workstation (this one's too): a ChangeBatch.
+    # Pages that show rows of their own tables listen here instead of finding the window.
+    changes_arrived = Signal(object)
 
     def announce(self, kind: str, ids: list[int]) -> None:
         self.entities_changed.emit(kind, list(ids))

@@ -206,6 +206,7 @@ def install_live_updates(window: QMainWindow, **options: int) -> LiveUpdates:
         live.changes_arrived.connect(agent.apply_live_changes)
     watcher = LiveCardWatcher(context, live)
     live.changes_arrived.connect(watcher.apply)
+    live.changes_arrived.connect(context.bus.changes_arrived)
     live.start()
     # The listening connection and the file counter are plain Python objects: close them
     # when the window goes (the QObjects go with it).

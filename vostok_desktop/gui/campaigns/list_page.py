@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 
 from vostok_desktop.domain.campaigns import CAMPAIGN_STATUS_TITLES, CampaignStatus
 from vostok_desktop.services.campaigns import campaigns as cmp
+from vostok_desktop.services.common.live_updates import ChangeBatch
 
 if TYPE_CHECKING:
     from vostok_desktop.gui.campaigns import CampaignsArea
 
 TITLE = "Кампании обзвона"
 SCOPE = "campaign_list"
+REREAD_MS = 500  # a burst of colleagues' results re-reads the list once
 COMMANDS = ("campaign_list.new", "campaign_list.edit", "campaign_list.add_filter",
             "campaign_list.start", "campaign_list.close", "campaign_list.work")
 
@@ -117,10 +119,21 @@ class CampaignListPage(QWidget):
         for action_id in COMMANDS:
             a.attach(action_id, self)
         self.context.bus.entities_changed.connect(self._changed)
+        # Colleagues' campaigns and results: one re-read per burst, while shown.
+        self._reread = QTimer(self)
+        self._reread.setSingleShot(True)
+        self._reread.setInterval(REREAD_MS)
+        self._reread.timeout.connect(lambda: self.isVisible() and self.reload())
+        self.context.bus.changes_arrived.connect(self._arrived)
 
     def _changed(self, kind: str, _ids: list) -> None:
         if kind == "campaign" and self.isVisible():
             self.reload()
+
+    def _arrived(self, batch: ChangeBatch) -> None:
+        touched = any(batch.rows(t) != set() for t in ("campaigns", "campaign_items"))
+        if touched and self.isVisible() and not self._reread.isActive():
+            self._reread.start()
 
     def current_id(self) -> int | None:
         row = self.table.currentRow()

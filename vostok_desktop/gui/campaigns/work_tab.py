@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from vostok_desktop.services.access.rights import AccessDenied
 from vostok_desktop.services.campaigns import campaigns as cmp
 from vostok_desktop.services.campaigns import queue
 from vostok_desktop.services.campaigns.common import CampaignError
+from vostok_desktop.services.common.live_updates import ChangeBatch
 
 if TYPE_CHECKING:
     from vostok_desktop.gui.context import AppContext
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 SCOPE = "campaign_work"
 DIAL = "telephony.dial"
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+RECOUNT_MS = 300  # a burst of colleagues' results recounts the progress once
 
 
 class CampaignWorkTab(QWidget):
@@ -83,6 +85,16 @@ class CampaignWorkTab(QWidget):
             bridge.call_event.connect(self._call_event)
         self.show_item(None)
         self.refresh_progress()
+        # Other operators' results move the progress bar too (a burst: one recount).
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(RECOUNT_MS)
+        self._recount.timeout.connect(self.refresh_progress)
+        context.bus.changes_arrived.connect(self._arrived)
+
+    def _arrived(self, batch: ChangeBatch) -> None:
+        if batch.rows("campaign_items") != set() and not self._recount.isActive():
+            self._recount.start()
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:

@@ -29,12 +29,17 @@ from vostok_desktop.gui.competitors.common import (
 )
 from vostok_desktop.gui.competitors.document_dialog import RIGHT, CompetitorDocumentDialog
 from vostok_desktop.gui.context import AppContext
+from vostok_desktop.services.common.live_updates import ChangeBatch
 from vostok_desktop.services.competitors import documents as docs
 
 PAGE = "page_competitors"
 PAGE_SCOPE = "client_competitors_page"
 NEW_ACTION = "competitors.document_new"
 KINDS = ("client_competitor",)
+# The tables whose change notices name this page's client (migration 0020).
+CLIENT_TABLES = ("client_competitors", "competitor_stage_moves", "competitor_kits",
+                 "competitor_kit_users", "contact_competitor_attitudes",
+                 "competitor_work_links")
 
 
 class ClientCompetitorsPage(QWidget):
@@ -92,6 +97,7 @@ class ClientCompetitorsPage(QWidget):
         if NEW_ACTION in context.actions:
             context.actions.attach(NEW_ACTION, self)
         context.bus.entities_changed.connect(self._changed)
+        context.bus.changes_arrived.connect(self._arrived)
 
     def card_loaded(self, entity_id: int | None) -> None:
         if entity_id is None:
@@ -109,6 +115,19 @@ class ClientCompetitorsPage(QWidget):
     def _changed(self, kind: str, _ids: list) -> None:
         if kind in KINDS and self._loaded:
             self.refresh()
+
+    def _arrived(self, batch: ChangeBatch) -> None:
+        """A colleague's change of this client's competitor rows: re-read now if shown,
+        else when next shown."""
+        if not self._loaded or self.client_id is None:
+            return
+        clients = batch.clients(*CLIENT_TABLES)
+        if clients is not None and self.client_id not in clients:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._loaded = False
 
     def refresh(self) -> None:
         if self.client_id is None:
