@@ -348,7 +348,7 @@ def issue_invoices(base: OpenedBase, event_id: int, participant_ids: Sequence[in
             stmt = stmt.where(EventParticipant.id.in_(list(participant_ids)))
         rows = list(s.scalars(stmt.order_by(EventParticipant.client_id, EventParticipant.id)))
         # An invoice reversed by a storno no longer bills its participants.
-        gone = reversed_invoices(s, [p.invoice_id for p in rows if p.invoice_id is not None])
+        gone = reversed_invoices(s, [p.invoice_id for p in rows])
         billed = [p for p in rows if p.invoice_id is not None and p.invoice_id not in gone]
         already = len(billed)
         cancelled = sum(1 for p in rows if p not in billed and
@@ -392,14 +392,13 @@ _BILLING_STAGES = (ParticipantStage.INVITED, ParticipantStage.DOCUMENTS_ISSUED,
                    ParticipantStage.PAID)
 
 
-def reversed_invoices(s: Session, invoice_ids: Sequence[int]) -> dict[int, str]:
-    """Invoice id → the number of the storno that reversed it, for those reversed."""
+def reversed_invoices(s: Session, invoice_ids: Sequence[int | None]) -> set[int]:
+    """Those of the invoices a storno has reversed."""
     ids = list({i for i in invoice_ids if i is not None})
     if not ids:
-        return {}
-    return {original: number for original, number in s.execute(
-        select(MoneyDocument.corrects_id, MoneyDocument.number_text)
-        .where(MoneyDocument.corrects_id.in_(ids)))}
+        return set()
+    return set(s.scalars(select(MoneyDocument.corrects_id)
+                         .where(MoneyDocument.corrects_id.in_(ids))))
 
 
 def invoice_payments(s: Session, invoice_ids: Sequence[int]) -> dict[int, tuple[Decimal, Decimal]]:
